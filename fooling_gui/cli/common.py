@@ -1,0 +1,86 @@
+"""Argument types and helpers shared by the commands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} must be at least 1")
+    return value
+
+
+def non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} must not be negative")
+    return value
+
+
+def positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not value > 0 or value != value or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text} must be a positive number")
+    return value
+
+
+def add_model_arguments(parser: argparse.ArgumentParser, default: str | None = "lenet") -> None:
+    """``--model``, ``--device``, ``--random-init``, ``--ten-crop``: how every command picks a model."""
+    parser.add_argument("--model", default=default, required=default is None,
+                        help="registry name (see `fooling-gui models`) or a custom model file "
+                        f"(default: {default})")
+    parser.add_argument("--device", default="cpu", help="torch device, e.g. cpu or cuda (default: cpu)")
+    parser.add_argument("--random-init", action="store_true",
+                        help="random weights, for benchmarks and tests only")
+    parser.add_argument("--ten-crop", action="store_true",
+                        help="ImageNet models: average over 10 crops, as in the paper")
+
+
+def load_model_from_args(args: argparse.Namespace):
+    """The Classifier the model arguments name (errors are FoolingError)."""
+    from ..core.models import load_model
+
+    return load_model(args.model, device=resolve_device(args.device),
+                      random_init=args.random_init, ten_crop=getattr(args, "ten_crop", False))
+
+
+def resolve_device(name: str) -> str:
+    from ..core.errors import FoolingError
+    import torch
+
+    try:
+        device = torch.device(name)
+    except RuntimeError:
+        raise FoolingError(f"{name!r} is not a torch device name (try cpu or cuda).") from None
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise FoolingError("CUDA was asked for but no CUDA GPU is available; use --device cpu.")
+    if device.type == "mps" and not torch.backends.mps.is_available():
+        raise FoolingError("MPS was asked for but is not available here; use --device cpu.")
+    return str(device)
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, indent=2)
+    sys.stdout.write("\n")
+
+
+def progress(total: int, desc: str, unit: str = "it", quiet: bool = False):
+    """A tqdm bar on stderr (silent with ``quiet``)."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, disable=quiet,
+                dynamic_ncols=True, leave=False)

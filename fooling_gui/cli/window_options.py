@@ -1,0 +1,34 @@
+"""Options of the bare ``fooling-gui`` command, which opens the window or the kiosk."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .common import positive_float
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    g = parser.add_argument_group("window (when no COMMAND is given)")
+    g.add_argument("--model", dest="window_model", metavar="M",
+                   help="model to open with (default: the last one used, else lenet)")
+    g.add_argument("--encoding", dest="window_encoding", choices=("direct", "cppn"),
+                   help="encoding to open with")
+    g.add_argument("--seed", dest="window_seed", type=int, metavar="S", help="random seed")
+    g.add_argument("--screenshot", type=Path, metavar="PNG",
+                   help="start evolution, run for --run-for seconds, save a picture of the window, quit")
+    g.add_argument("--run-for", type=positive_float, metavar="SECONDS",
+                   help="quit after this many seconds (with --screenshot or --kiosk)")
+    g.add_argument("--stats", type=Path, metavar="JSON", help="write run statistics here on quit")
+    g.add_argument("--kiosk", action="store_true", help="exhibit kiosk mode (fullscreen, unattended)")
+    g.add_argument("--config", type=Path, metavar="TOML", help="kiosk configuration file")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.kiosk:
+        from ..ui.kiosk.app import run_kiosk
+
+        return run_kiosk(args)
+    from ..ui.app import run_app
+
+    return run_app(args)

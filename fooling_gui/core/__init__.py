@@ -1,0 +1,1 @@
+"""The compute core: models, encodings, evolution, galleries. Never imports Qt."""

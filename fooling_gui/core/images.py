@@ -1,0 +1,58 @@
+"""Image conventions shared by the whole core.
+
+* compute: ``torch.float32`` tensors ``(B, C, H, W)`` with values in ``[0, 1]``;
+* storage and display: ``numpy.uint8`` arrays ``(B, H, W, C)``.
+
+Fitness is always measured on the 8-bit image (``quantize``) so that a saved PNG
+reproduces its recorded confidence exactly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+from .errors import FoolingError
+
+
+def quantize(images: torch.Tensor) -> torch.Tensor:
+    """Round ``[0, 1]`` images to the 256 levels a PNG can hold."""
+    return torch.round(images.clamp(0.0, 1.0) * 255.0) / 255.0
+
+
+def to_uint8(images: torch.Tensor) -> np.ndarray:
+    """``(B, C, H, W)`` float in [0, 1] → a fresh ``(B, H, W, C)`` uint8 array."""
+    arr = torch.round(images.detach().clamp(0.0, 1.0) * 255.0).to(torch.uint8)
+    return arr.permute(0, 2, 3, 1).cpu().numpy().copy()
+
+
+def from_uint8(images: np.ndarray) -> torch.Tensor:
+    """``(B, H, W, C)`` or ``(H, W, C)`` uint8 → ``(B, C, H, W)`` float in [0, 1]."""
+    arr = np.asarray(images)
+    if arr.ndim == 3:
+        arr = arr[None]
+    return torch.from_numpy(arr.astype(np.float32) / 255.0).permute(0, 3, 1, 2).contiguous()
+
+
+def load_image(path: str | Path, channels: int) -> np.ndarray:
+    """Read an image file as ``(H, W, channels)`` uint8 (grey or RGB)."""
+    path = Path(path)
+    if not path.is_file():
+        raise FoolingError(f"No image file at {path}.")
+    try:
+        with Image.open(path) as im:
+            im = im.convert("L" if channels == 1 else "RGB")
+            arr = np.asarray(im, dtype=np.uint8)
+    except (OSError, ValueError) as exc:
+        raise FoolingError(f"{path} is not an image this app can read ({exc}).") from None
+    return arr[:, :, None] if arr.ndim == 2 else arr
+
+
+def pil_image(image: np.ndarray) -> Image.Image:
+    """One ``(H, W, C)`` uint8 array → a PIL image (grey for one channel)."""
+    if image.shape[2] == 1:
+        return Image.fromarray(image[:, :, 0], mode="L")
+    return Image.fromarray(image, mode="RGB")

@@ -1,0 +1,121 @@
+"""A torch module plus its ModelSpec: images in [0, 1] in, class probabilities out."""
+
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .spec import ModelSpec
+
+
+def ten_crops(images: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
+    """``(B, C, H, W)`` → ``(10 * B, C, h, w)``: 4 corners + centre, then the mirrors.
+
+    Crop ``k`` of image ``b`` sits at row ``k * B + b``.
+    """
+    h, w = size
+    H, W = images.shape[-2:]
+    top, left = (H - h) // 2, (W - w) // 2
+    crops = [
+        images[..., :h, :w],
+        images[..., :h, W - w :],
+        images[..., H - h :, :w],
+        images[..., H - h :, W - w :],
+        images[..., top : top + h, left : left + w],
+    ]
+    crops += [c.flip(-1) for c in crops]
+    return torch.cat(crops, dim=0)
+
+
+class Classifier:
+    """Wraps a network so every caller sees the same preprocessing.
+
+    All methods take ``(B, C, H, W)`` float images in ``[0, 1]`` with ``spec.channels``
+    channels, at ``spec.image_size`` or any size (then resized).
+    """
+
+    def __init__(self, module: nn.Module, spec: ModelSpec, device: str | torch.device = "cpu"):
+        self.spec = spec
+        self.device = torch.device(device)
+        self.module = module.to(self.device).eval()
+        # Gradients are only ever wanted with respect to the input.
+        for p in self.module.parameters():
+            p.requires_grad_(False)
+        lo, hi = spec.value_range
+        self._scale = (lo, hi - lo)
+        self._mean = torch.tensor(spec.mean, dtype=torch.float32, device=self.device).view(1, -1, 1, 1)
+        self._std = torch.tensor(spec.std, dtype=torch.float32, device=self.device).view(1, -1, 1, 1)
+
+    # -- preprocessing -------------------------------------------------------------
+    def network_input(self, images: torch.Tensor) -> torch.Tensor:
+        """Resize, crop, scale and normalise: what ``module`` is fed (differentiable).
+
+        With ``spec.ten_crop`` the result has ``10 * B`` rows (see :func:`ten_crops`).
+        """
+        x = images.to(self.device, torch.float32)
+        if x.shape[1] != self.spec.channels:
+            raise ValueError(f"expected {self.spec.channels} channels, got {x.shape[1]}")
+        if tuple(x.shape[-2:]) != self.spec.image_size:
+            x = F.interpolate(x, size=self.spec.image_size, mode="bilinear",
+                              align_corners=False, antialias=True)
+        if self.spec.ten_crop:
+            x = ten_crops(x, self.spec.input_size)
+        elif tuple(x.shape[-2:]) != self.spec.input_size:
+            h, w = self.spec.input_size
+            top, left = (x.shape[-2] - h) // 2, (x.shape[-1] - w) // 2
+            x = x[..., top : top + h, left : left + w]
+        lo, span = self._scale
+        if lo != 0.0 or span != 1.0:
+            x = x * span + lo
+        return (x - self._mean) / self._std
+
+    # -- outputs -------------------------------------------------------------------
+    def _raw_log_probs(self, out: torch.Tensor) -> torch.Tensor:
+        kind = self.spec.output
+        if kind == "logits":
+            return F.log_softmax(out.float(), dim=1)
+        if kind == "log_probs":
+            return out.float()
+        return torch.log(out.float().clamp_min(1e-30))
+
+    def log_probs(self, images: torch.Tensor) -> torch.Tensor:
+        """``(B, n_classes)`` log-probabilities; differentiable. Ten crops average
+        their probabilities, as in the paper."""
+        b = images.shape[0]
+        logp = self._raw_log_probs(self.module(self.network_input(images)))
+        if self.spec.ten_crop:
+            logp = torch.logsumexp(logp.view(10, b, -1), dim=0) - math.log(10.0)
+        return logp
+
+    def logits(self, images: torch.Tensor) -> torch.Tensor:
+        """Pre-softmax scores (log-probabilities for models that output probabilities);
+        differentiable. Ten crops are averaged."""
+        b = images.shape[0]
+        out = self.module(self.network_input(images)).float()
+        if self.spec.output != "logits":
+            out = self._raw_log_probs(out)
+        if self.spec.ten_crop:
+            out = out.view(10, b, -1).mean(dim=0)
+        return out
+
+    @torch.inference_mode()
+    def probabilities(self, images: torch.Tensor, batch_size: int | None = None) -> torch.Tensor:
+        """``(B, n_classes)`` softmax probabilities on the CPU, in chunks of ``batch_size``."""
+        if batch_size is None or images.shape[0] <= batch_size:
+            return self.log_probs(images).exp().cpu()
+        parts = [self.log_probs(chunk).exp().cpu() for chunk in images.split(batch_size)]
+        return torch.cat(parts)
+
+    def top_k(self, images: torch.Tensor, k: int = 5) -> list[list[tuple[int, str, float]]]:
+        """For each image, its ``k`` most likely classes as ``(index, name, probability)``."""
+        probs = self.probabilities(images, batch_size=64)
+        k = min(k, probs.shape[1])
+        values, indices = probs.topk(k, dim=1)
+        names = self.spec.class_names
+        return [
+            [(int(i), names[int(i)], float(v)) for v, i in zip(vs, ids)]
+            for vs, ids in zip(values, indices)
+        ]

@@ -1,0 +1,188 @@
+"""CPPN parameters, random initial genomes and the paper's mutation operators.
+
+One offspring = one call of :func:`mutate_cppn`, which applies, in this order (the
+order of Sferes' ``Dnn::mutate``): weight mutation, activation changes, then each
+structural operator with its own probability — add a connection, delete a
+connection, add a node, delete a node. The graph stays acyclic throughout.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import FoolingError
+from .colour import COLOUR_SPACES
+from .cppn_genome import (ACTIVATIONS, N_INPUTS, CppnConnection, CppnGenome, CppnNode,
+                          initial_genome, topological_order)
+from .polynomial_mutation import polynomial_mutation_np
+
+
+@dataclass(frozen=True)
+class CppnParams:
+    """Every CPPN knob; defaults are the paper's.
+
+    Attributes:
+        add_connection, delete_connection, add_node, delete_node: per-offspring
+            probabilities of each structural mutation.
+        weight_rate: per-connection probability that its weight mutates.
+        weight_eta: polynomial-mutation index for weights.
+        weight_range: weights live in ``[-weight_range, weight_range]``; initial and
+            new-connection weights are uniform there.
+        activation_rate: per-node probability that its activation changes (to a
+            different one from ``activations``).
+        activations: the activation functions nodes may use.
+        output_activation: ``"random"`` (our default: outputs draw and mutate their
+            activation like hidden nodes, as every non-input neuron does in Sferes'
+            CPPN) or one fixed name from ``activations`` that never changes.
+        colour_space: how 3 outputs are read, ``"hsv"`` (the paper) or ``"hls"`` (its code).
+        max_hidden_nodes: ``add node`` does nothing at this many hidden nodes
+            (0 = no limit, the paper); bounds render time in day-long runs.
+    """
+
+    add_connection: float = 0.5
+    delete_connection: float = 0.3
+    add_node: float = 0.5
+    delete_node: float = 0.2
+    weight_rate: float = 0.1
+    weight_eta: float = 15.0
+    weight_range: float = 10.0
+    activation_rate: float = 0.1
+    activations: tuple[str, ...] = ACTIVATIONS
+    output_activation: str = "random"
+    colour_space: str = "hsv"
+    max_hidden_nodes: int = 0
+
+    def __post_init__(self):
+        object.__setattr__(self, "activations", tuple(self.activations))
+        for name in ("add_connection", "delete_connection", "add_node", "delete_node",
+                     "weight_rate", "activation_rate"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise FoolingError(f"The CPPN probability {name} must lie between 0 and 1, not {value}.")
+        if not self.weight_range > 0:
+            raise FoolingError(f"The CPPN weight range must be positive, not {self.weight_range}.")
+        if not self.weight_eta >= 0:
+            raise FoolingError(f"The mutation index eta must be non-negative, not {self.weight_eta}.")
+        if not self.activations or any(a not in ACTIVATIONS for a in self.activations):
+            raise FoolingError(f"CPPN activations must be chosen from {', '.join(ACTIVATIONS)}.")
+        if self.output_activation != "random" and self.output_activation not in self.activations:
+            raise FoolingError(f"The output activation must be 'random' or one of "
+                               f"{', '.join(self.activations)}, not {self.output_activation!r}.")
+        if self.colour_space not in COLOUR_SPACES[1:]:
+            raise FoolingError(f"A CPPN colour space must be hsv or hls, not {self.colour_space!r}.")
+        if int(self.max_hidden_nodes) != self.max_hidden_nodes or self.max_hidden_nodes < 0:
+            raise FoolingError(f"max_hidden_nodes must be a whole number ≥ 0, not {self.max_hidden_nodes}.")
+        object.__setattr__(self, "max_hidden_nodes", int(self.max_hidden_nodes))
+
+
+def _random_weight(params: CppnParams, rng: np.random.Generator, n: int | None = None):
+    return rng.uniform(-params.weight_range, params.weight_range, n)
+
+
+def random_genome(n_outputs: int, params: CppnParams, rng: np.random.Generator) -> CppnGenome:
+    """A generation-0 genome: all inputs wired to all outputs, random weights."""
+    if params.output_activation == "random":
+        acts = [params.activations[k] for k in rng.integers(len(params.activations), size=n_outputs)]
+    else:
+        acts = [params.output_activation] * n_outputs
+    weights = _random_weight(params, rng, N_INPUTS * n_outputs).tolist()
+    return initial_genome(n_outputs, acts, weights)
+
+
+def _other_activation(current: str, params: CppnParams, rng: np.random.Generator) -> str:
+    choices = [a for a in params.activations if a != current]
+    return choices[rng.integers(len(choices))] if choices else current
+
+
+def _mutate_weights(conns: list[CppnConnection], params: CppnParams,
+                    rng: np.random.Generator) -> list[CppnConnection]:
+    if not conns:
+        return conns
+    old = np.array([c.weight for c in conns])
+    new = polynomial_mutation_np(old, params.weight_eta, -params.weight_range, params.weight_range,
+                                 params.weight_rate, rng)
+    return [c._replace(weight=float(w)) for c, w in zip(conns, new)]
+
+
+def _mutate_activations(nodes: list[CppnNode], params: CppnParams,
+                        rng: np.random.Generator) -> list[CppnNode]:
+    mutable_kinds = {"hidden", "output"} if params.output_activation == "random" else {"hidden"}
+    out = []
+    for n, draw in zip(nodes, rng.random(len(nodes))):
+        if n.kind in mutable_kinds and draw < params.activation_rate:
+            n = n._replace(activation=_other_activation(n.activation, params, rng))
+        out.append(n)
+    return out
+
+
+def _add_connection(nodes, conns, params, rng):
+    """Join a random unconnected pair whose link would keep the graph acyclic."""
+    genome = CppnGenome(tuple(nodes), tuple(conns))
+    order = topological_order(genome)
+    index = {n.id: k for k, n in enumerate(nodes)}
+    size = len(nodes)
+    linked = np.zeros((size, size), dtype=bool)
+    for c in conns:
+        linked[index[c.src], index[c.dst]] = True
+    # reach[i, j]: j is reachable from i. Filled children-first (reverse topological order).
+    reach = np.zeros_like(linked)
+    for node_id in reversed(order):
+        i = index[node_id]
+        kids = linked[i]
+        if kids.any():
+            reach[i] = kids | reach[kids].any(axis=0)
+    kinds = np.array([n.kind for n in nodes])
+    can_start = kinds != "output"
+    can_end = kinds != "input"
+    ok = can_start[:, None] & can_end[None, :] & ~linked & ~reach.T
+    np.fill_diagonal(ok, False)
+    src, dst = np.nonzero(ok)
+    if len(src) == 0:
+        return conns
+    k = rng.integers(len(src))
+    weight = float(_random_weight(params, rng))
+    return conns + [CppnConnection(nodes[src[k]].id, nodes[dst[k]].id, weight)]
+
+
+def _add_node(nodes, conns, params, rng):
+    """NEAT split: ``a → b`` becomes ``a → new`` (weight 1) and ``new → b`` (old weight)."""
+    if not conns:
+        return nodes, conns
+    n_hidden = sum(1 for n in nodes if n.kind == "hidden")
+    if params.max_hidden_nodes and n_hidden >= params.max_hidden_nodes:
+        return nodes, conns
+    k = int(rng.integers(len(conns)))
+    old = conns[k]
+    new_id = max(n.id for n in nodes) + 1
+    activation = params.activations[rng.integers(len(params.activations))]
+    nodes = nodes + [CppnNode(new_id, "hidden", activation)]
+    conns = conns[:k] + conns[k + 1:] + [CppnConnection(old.src, new_id, 1.0),
+                                         CppnConnection(new_id, old.dst, old.weight)]
+    return nodes, conns
+
+
+def _delete_node(nodes, conns, rng):
+    hidden = [n.id for n in nodes if n.kind == "hidden"]
+    if not hidden:
+        return nodes, conns
+    gone = hidden[rng.integers(len(hidden))]
+    return ([n for n in nodes if n.id != gone],
+            [c for c in conns if c.src != gone and c.dst != gone])
+
+
+def mutate_cppn(genome: CppnGenome, params: CppnParams, rng: np.random.Generator) -> CppnGenome:
+    """One offspring of ``genome`` (which is left untouched)."""
+    conns = _mutate_weights(list(genome.connections), params, rng)
+    nodes = _mutate_activations(list(genome.nodes), params, rng)
+    if rng.random() < params.add_connection:
+        conns = _add_connection(nodes, conns, params, rng)
+    if rng.random() < params.delete_connection and conns:
+        k = int(rng.integers(len(conns)))
+        conns = conns[:k] + conns[k + 1:]
+    if rng.random() < params.add_node:
+        nodes, conns = _add_node(nodes, conns, params, rng)
+    if rng.random() < params.delete_node:
+        nodes, conns = _delete_node(nodes, conns, rng)
+    return CppnGenome(tuple(nodes), tuple(conns))

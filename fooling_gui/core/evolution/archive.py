@@ -1,0 +1,107 @@
+"""MAP-Elites archive with one cell per class (Nguyen et al. 2015).
+
+Every cell keeps the single image with the highest probability for its class. Each
+offspring competes for *every* cell, so one image can hold several cells.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..encodings.base import Genome
+
+
+@dataclass(frozen=True)
+class Elite:
+    """One archive cell's champion, safe to hand to another thread."""
+
+    class_index: int
+    class_name: str
+    confidence: float
+    generation: int
+    image: np.ndarray  # (H, W, C) uint8, a private copy
+    genome: Genome
+    probabilities: np.ndarray  # (n_classes,) float32: the whole softmax, for top-k
+
+
+class EliteArchive:
+    """Elites for a fixed list of classes.
+
+    Args:
+        class_indices: the model classes that get a cell, in display order.
+        class_names: all of the model's class names.
+        image_shape: ``(H, W, C)`` of stored images.
+    """
+
+    def __init__(self, class_indices: Sequence[int], class_names: Sequence[str],
+                 image_shape: tuple[int, int, int]):
+        self.class_indices = np.asarray(class_indices, dtype=np.int64)
+        self.class_names = tuple(class_names)
+        n = len(self.class_indices)
+        self.confidences = np.full(n, -1.0, dtype=np.float64)  # -1: empty cell
+        self.generations = np.full(n, -1, dtype=np.int64)
+        self.images = np.zeros((n, *image_shape), dtype=np.uint8)
+        self.probabilities = np.zeros((n, len(self.class_names)), dtype=np.float32)
+        self.genomes: list[Genome | None] = [None] * n
+
+    def __len__(self) -> int:
+        return len(self.class_indices)
+
+    @property
+    def filled(self) -> np.ndarray:
+        """Indices of cells that hold an elite."""
+        return np.flatnonzero(self.generations >= 0)
+
+    def tell(self, genomes: Sequence[Genome], probabilities: np.ndarray, generation: int,
+             images: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+        """Offer a scored batch to every cell; returns the cells that improved.
+
+        Args:
+            genomes: the batch's genomes.
+            probabilities: ``(B, n_classes)`` softmax of the batch.
+            generation: the generation the batch belongs to.
+            images: maps batch indices to their ``(k, H, W, C)`` uint8 images; only
+                winners are converted, which matters for 256×256 colour images.
+        """
+        per_cell = probabilities[:, self.class_indices]  # (B, cells)
+        best_row = per_cell.argmax(axis=0)
+        best = per_cell[best_row, np.arange(len(self))]
+        improved = np.flatnonzero(best > self.confidences)
+        if improved.size:
+            rows = best_row[improved]
+            unique_rows, inverse = np.unique(rows, return_inverse=True)
+            pictures = images(unique_rows)
+            self.confidences[improved] = best[improved]
+            self.generations[improved] = generation
+            self.images[improved] = pictures[inverse]
+            self.probabilities[improved] = probabilities[rows]
+            for cell, row in zip(improved, rows):
+                self.genomes[cell] = genomes[row]
+        return improved
+
+    def parent_genomes(self, n: int, rng: np.random.Generator) -> list[Genome]:
+        """``n`` parents drawn uniformly from the filled cells."""
+        cells = self.filled
+        picks = cells[rng.integers(0, cells.size, size=n)]
+        return [self.genomes[c] for c in picks]
+
+    def elite(self, cell: int) -> Elite | None:
+        if self.generations[cell] < 0:
+            return None
+        k = int(self.class_indices[cell])
+        return Elite(
+            class_index=k,
+            class_name=self.class_names[k],
+            confidence=float(self.confidences[cell]),
+            generation=int(self.generations[cell]),
+            image=self.images[cell].copy(),
+            genome=self.genomes[cell],
+            probabilities=self.probabilities[cell].copy(),
+        )
+
+    def elites(self) -> list[Elite]:
+        """Every filled cell's elite, in cell order."""
+        return [e for e in (self.elite(c) for c in range(len(self))) if e is not None]

@@ -1,0 +1,157 @@
+"""The MAP-Elites loop: ask (parents → offspring), render, score, tell.
+
+``EvolutionRun`` is driven one generation at a time by whoever owns it: the CLI in
+a loop, the GUI worker between pause/stop checks, the kiosk at a visible pace.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+
+import numpy as np
+import torch
+
+from ..encodings import make_encoding
+from ..encodings.base import Encoding
+from ..errors import FoolingError
+from ..images import quantize, to_uint8
+from .archive import EliteArchive
+from .config import RunConfig
+from .snapshot import Snapshot
+from .stats import GenerationStats
+
+OFFSPRING_PREVIEW = 64  # offspring kept for the "current generation" view
+
+
+def resolve_classes(classes: tuple[int, ...] | None, class_names: tuple[str, ...]) -> list[int]:
+    """The cells' classes, checked against the model."""
+    n = len(class_names)
+    if classes is None:
+        return list(range(n))
+    bad = [c for c in classes if not 0 <= c < n]
+    if bad:
+        raise FoolingError(f"Class {bad[0]} does not exist: this model has classes 0 to {n - 1}.")
+    return list(classes)
+
+
+class EvolutionRun:
+    """One seeded MAP-Elites run against one classifier.
+
+    Args:
+        config: what to run.
+        classifier: anything with ``.spec`` (ModelSpec) and ``.probabilities(images,
+            batch_size)``; loaded from ``config.model`` when omitted.
+        encoding: overrides the encoding built from the config (tests, experiments).
+    """
+
+    def __init__(self, config: RunConfig, classifier=None, encoding: Encoding | None = None):
+        if classifier is None:
+            from ..models import load_model
+
+            classifier = load_model(config.model, device=config.device,
+                                    random_init=config.random_init, ten_crop=config.ten_crop)
+        self.config = config
+        self.classifier = classifier
+        spec = classifier.spec
+        self.spec = spec
+        self.image_size = spec.image_size
+        self.encoding = encoding or make_encoding(
+            config.encoding, spec.channels, spec.image_size, **config.encoding_params)
+        self.rng = np.random.default_rng(config.seed)
+        self.archive = EliteArchive(resolve_classes(config.classes, spec.class_names),
+                                    spec.class_names, (*spec.image_size, spec.channels))
+        self.generation = -1  # the last generation evaluated; -1 before the random start
+        self.evaluations = 0
+        self.wall_seconds = 0.0
+        self.history: list[GenerationStats] = []
+        self._offspring = np.zeros((0, *spec.image_size, spec.channels), dtype=np.uint8)
+        self._offspring_best = np.zeros(0, dtype=np.float32)
+        self._pending_improved: set[int] = set()
+        self._pending_from = 0  # index into history of the first stats not yet in a snapshot
+
+    @property
+    def finished(self) -> bool:
+        return self.generation >= self.config.generations
+
+    # -- the loop --------------------------------------------------------------------
+    def _offspring_genomes(self, generation: int) -> list:
+        if generation == 0:
+            return self.encoding.initial(self.config.batch, self.rng)
+        parents = self.archive.parent_genomes(self.config.batch, self.rng)
+        return self.encoding.mutate(parents, self.rng, generation)
+
+    def evaluate(self, genomes: list) -> tuple[torch.Tensor, np.ndarray]:
+        """Render at the saved size, round to 8 bits, score: ``(images, probabilities)``."""
+        images = quantize(self.encoding.render(genomes, self.image_size))
+        probs = self.classifier.probabilities(images, batch_size=self.config.eval_batch)
+        return images, probs.numpy()
+
+    def step(self) -> GenerationStats:
+        """Run one generation (the random start when nothing is evaluated yet)."""
+        start = time.perf_counter()
+        generation = self.generation + 1
+        with torch.inference_mode():
+            genomes = self._offspring_genomes(generation)
+            images, probs = self.evaluate(genomes)
+            improved = self.archive.tell(genomes, probs, generation,
+                                         lambda rows: to_uint8(images[torch.as_tensor(rows)]))
+            k = min(OFFSPRING_PREVIEW, len(genomes))
+            self._offspring = to_uint8(images[:k])
+            self._offspring_best = probs[:k][:, self.archive.class_indices].max(axis=1)
+        self.generation = generation
+        self.evaluations += len(genomes)
+        self.wall_seconds += time.perf_counter() - start
+        self._pending_improved.update(int(c) for c in improved)
+        stats = GenerationStats.of(self.archive.confidences, generation, self.evaluations,
+                                   self.wall_seconds, int(improved.size))
+        self.history.append(stats)
+        return stats
+
+    def iterate(self) -> Iterator[GenerationStats]:
+        """Yield after each generation until the configured budget is reached."""
+        while not self.finished:
+            yield self.step()
+
+    def run(self, on_generation: Callable[[GenerationStats], None] | None = None) -> GenerationStats:
+        """Run to the end; returns the last generation's stats."""
+        stats = self.history[-1] if self.history else None
+        for stats in self.iterate():
+            if on_generation is not None:
+                on_generation(stats)
+        if stats is None:
+            raise FoolingError("Nothing to run: the run already reached its generation budget.")
+        return stats
+
+    def extend(self, generations: int) -> None:
+        """Raise the generation budget (to continue a finished or resumed run)."""
+        cfg = self.config.to_dict()
+        cfg["generations"] = generations
+        self.config = RunConfig.from_dict(cfg)
+
+    # -- views -----------------------------------------------------------------------
+    def snapshot(self) -> Snapshot:
+        """A frozen picture of the run; consumes the changes since the last snapshot."""
+        new_stats = tuple(self.history[self._pending_from:])
+        self._pending_from = len(self.history)
+        improved = np.array(sorted(self._pending_improved), dtype=np.int64)
+        self._pending_improved.clear()
+        a = self.archive
+        return Snapshot(
+            model_label=self.spec.label,
+            encoding=self.config.encoding,
+            generation=self.generation,
+            evaluations=self.evaluations,
+            wall_seconds=self.wall_seconds,
+            evals_per_second=self.evaluations / self.wall_seconds if self.wall_seconds else 0.0,
+            class_indices=a.class_indices.copy(),
+            class_names=tuple(a.class_names[k] for k in a.class_indices),
+            confidences=a.confidences.copy(),
+            elite_generations=a.generations.copy(),
+            elite_images=a.images.copy(),
+            improved=improved,
+            new_stats=new_stats,
+            offspring=self._offspring.copy(),
+            offspring_best=self._offspring_best.copy(),
+            finished=self.finished,
+        )

@@ -1,0 +1,167 @@
+"""Export elites as a gallery folder: PNGs with provenance, contact sheet, HTML, manifest.
+
+The folder is built next to its destination and renamed into place at the end, so
+a failure never leaves a half-written gallery, and an existing one is replaced
+only when asked.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ... import __version__
+from ..errors import FoolingError
+from ..evolution.archive import Elite
+from .contact_sheet import contact_sheet
+from .html_page import gallery_html
+from .png_meta import write_png
+
+GALLERY_FORMAT = "fooling-gui-gallery/1"
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a gallery's images came from."""
+
+    model: str
+    model_label: str
+    weights_sha256: str
+    random_init: bool
+    encoding: str
+    seed: int
+    generations: int
+    evaluations: int
+    wall_seconds: float
+    config: dict = field(default_factory=dict)
+
+    @classmethod
+    def of_run(cls, run) -> Provenance:
+        """Provenance of an :class:`~fooling_gui.core.evolution.EvolutionRun`."""
+        return cls(model=run.spec.name, model_label=run.spec.label,
+                   weights_sha256=run.spec.weights_sha256, random_init=run.spec.random_init,
+                   encoding=run.config.encoding, seed=run.config.seed,
+                   generations=max(run.generation, 0), evaluations=run.evaluations,
+                   wall_seconds=run.wall_seconds, config=run.config.to_dict())
+
+
+def slug(text: str) -> str:
+    s = re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").lower()
+    return s[:40] or "class"
+
+
+def elite_filename(e: Elite) -> str:
+    return f"{e.class_index:04d}_{slug(e.class_name)}.png"
+
+
+def png_text(e: Elite, prov: Provenance, genome_json: dict | None) -> dict[str, str]:
+    text = {
+        "Software": f"fooling-gui {__version__}",
+        "model": prov.model_label,
+        "weights_sha256": prov.weights_sha256,
+        "class_index": str(e.class_index),
+        "class_name": e.class_name,
+        "confidence": repr(float(e.confidence)),
+        "generation": str(e.generation),
+        "encoding": prov.encoding,
+        "seed": str(prov.seed),
+    }
+    if genome_json is not None:
+        text["genome"] = json.dumps(genome_json, separators=(",", ":"))
+    return text
+
+
+def check_destination(out_dir: Path, overwrite: bool) -> None:
+    """Refuse an existing non-empty folder unless ``overwrite`` (before any work)."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise FoolingError(f"{out_dir} exists and is a file, not a folder.")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not overwrite:
+        raise FoolingError(f"{out_dir} already exists and is not empty; choose another "
+                           "folder or allow overwriting (--force).")
+
+
+def export_gallery(elites: Sequence[Elite], prov: Provenance, out_dir: str | Path,
+                   overwrite: bool = False, encoding=None) -> Path:
+    """Write the gallery; returns the path of its ``manifest.json``.
+
+    Args:
+        elites: what to export (one PNG each).
+        prov: provenance recorded in every PNG and the manifest.
+        out_dir: the gallery folder to create.
+        overwrite: replace an existing non-empty folder.
+        encoding: the run's encoding; with it, CPPN genomes go into the PNGs.
+    """
+    out_dir = Path(out_dir).expanduser()
+    check_destination(out_dir, overwrite)
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    except OSError as exc:
+        raise FoolingError(f"Cannot write a gallery in {out_dir.parent}: "
+                           f"{exc.strerror or exc}.") from None
+    try:
+        entries = []
+        for e in elites:
+            genome = None
+            if encoding is not None and prov.encoding == "cppn":
+                genome = encoding.describe(e.genome)
+            name = elite_filename(e)
+            write_png(work / name, e.image, png_text(e, prov, genome))
+            entries.append({"class_index": e.class_index, "class_name": e.class_name,
+                            "confidence": float(e.confidence), "generation": e.generation,
+                            "file": name})
+        confs = sorted(x["confidence"] for x in entries)
+        manifest = {
+            "format": GALLERY_FORMAT,
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "software": f"fooling-gui {__version__}",
+            "model": prov.model,
+            "model_label": prov.model_label,
+            "weights_sha256": prov.weights_sha256,
+            "random_init": prov.random_init,
+            "encoding": prov.encoding,
+            "seed": prov.seed,
+            "generations": prov.generations,
+            "evaluations": prov.evaluations,
+            "wall_seconds": round(prov.wall_seconds, 3),
+            "config": prov.config,
+            "summary": {
+                "count": len(confs),
+                "min_confidence": confs[0] if confs else None,
+                "median_confidence": confs[len(confs) // 2] if confs else None,
+                "at_least_99_99": sum(c >= 0.9999 for c in confs),
+            },
+            "elites": entries,
+        }
+        title = f"{prov.model_label} · {prov.encoding} · seed {prov.seed} · generation {prov.generations}"
+        write_png(work / "contact_sheet.png", contact_sheet(list(elites), title=title))
+        (work / "index.html").write_text(gallery_html(manifest), encoding="utf-8")
+        (work / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        _move_into_place(work, out_dir, overwrite)
+    except OSError as exc:
+        shutil.rmtree(work, ignore_errors=True)
+        raise FoolingError(f"Could not write the gallery to {out_dir}: {exc.strerror or exc}.") from None
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return out_dir / "manifest.json"
+
+
+def _move_into_place(work: Path, out_dir: Path, overwrite: bool) -> None:
+    if out_dir.is_dir():
+        if any(out_dir.iterdir()) and not overwrite:
+            raise FoolingError(f"{out_dir} appeared while exporting; nothing was overwritten.")
+        old = out_dir.with_name(f".{out_dir.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        out_dir.rename(old)
+        work.rename(out_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        work.rename(out_dir)
+    out_dir.chmod(0o755)  # mkdtemp makes it 0700; a gallery is for sharing

@@ -3,21 +3,27 @@
 Method. All genomes are merged into one big acyclic graph whose node values are the
 rows of one ``(rows, pixels)`` tensor: rows 0–3 are the shared inputs ``x, y, d,
 bias``; every other node of every genome gets its own row. Rows are sorted by depth
-(longest path from the inputs), then by activation, so
+(longest path from the inputs), then activation, then number of incoming hidden
+connections (most first), so for one depth level:
 
-* one depth level is one contiguous block of rows whose sources all lie above it —
-  its pre-activations are a single sparse × dense product (``levels`` products in
-  all, whatever the batch size), and
-* within a level, each activation is one contiguous slice, applied in place — no
-  function is evaluated where it is not used.
+* connections from the inputs are one dense ``(level rows, 4) @ (4, pixels)`` product
+  that also initialises the level's rows;
+* the other connections are applied in "slots": slot ``k`` holds the ``k``-th hidden
+  connection of every node that has one, and those nodes form a prefix of their
+  activation group, so a slot is one gather and one fused multiply-add;
+* each activation is one contiguous slice, applied in place — no function is
+  evaluated where it is not used.
 
-Pixels are processed in chunks so that the value tensor stays under a memory budget;
-the same loop renders one genome at 4000×4000 px as a uint8 image row block by block.
+A batch costs ``levels × activations × slots`` tensor ops (a few hundred) whatever
+its size. Pixels are processed in chunks that keep the value tensor small (cache
+friendly and within a memory budget); the same loop renders one genome at
+4000×4000 px as a uint8 image, chunk by chunk.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,15 +33,32 @@ from .colour import to_rgb
 from .cppn_genome import ACTIVATIONS, N_INPUTS, CppnGenome, node_depths
 
 ACTIVATION_IDS = {name: k for k, name in enumerate(ACTIVATIONS)}
-DEFAULT_BUDGET_BYTES = 256 * 2**20
+# Each activation's input scale, folded into the weights feeding it to save a pass:
+# sigmoid 2/(1+e^-p) - 1 == tanh(p/2); linear clamp(p, -3, 3)/3 == clamp(p/3, -1, 1).
+_INPUT_SCALE = {"sine": 1.0, "sigmoid": 0.5, "gaussian": 1.0, "linear": 1.0 / 3.0}
+
+
+@dataclass(frozen=True)
+class _Slot:
+    count: int  # the first ``count`` rows of the group receive this slot
+    src: torch.Tensor  # (count,) long: source rows
+    weight: torch.Tensor  # (count, 1) float32
+
+
+@dataclass(frozen=True)
+class _Group:
+    start: int  # rows [start, stop) share one activation
+    stop: int
+    activation: int
+    slots: tuple[_Slot, ...]
 
 
 @dataclass(frozen=True)
 class _Level:
-    start: int  # first row of this depth level
+    start: int  # rows [start, stop) share one depth
     stop: int
-    matrix: torch.Tensor  # sparse CSR (stop - start, start): weights from all earlier rows
-    groups: tuple[tuple[int, int, int], ...]  # (row start, row stop, activation id)
+    input_weights: torch.Tensor  # (stop - start, 4): weights from x, y, d, bias
+    groups: tuple[_Group, ...]
 
 
 @dataclass(frozen=True)
@@ -46,7 +69,7 @@ class RenderPlan:
     n_outputs: int
     levels: tuple[_Level, ...]
     output_rows: torch.Tensor  # (B, n_outputs) long: row of each genome's outputs
-    max_level_edges: int
+    max_slot: int  # most rows one slot gathers
 
     @property
     def batch(self) -> int:
@@ -58,74 +81,76 @@ def build_plan(genomes: Sequence[CppnGenome], device: torch.device) -> RenderPla
     n_out = genomes[0].n_outputs
     if any(g.n_outputs != n_out for g in genomes):
         raise ValueError("all genomes of one render must have the same number of outputs")
-    # One record per non-input node: (depth, activation, genome, node id).
-    depth_col, act_col, gen_col, id_col = [], [], [], []
-    edge_gen, edge_src, edge_dst, edge_w = [], [], [], []
+    # One record per non-input node, sorted into rows below.
+    keys = []  # (depth, activation, -hidden in-degree, genome, node id)
+    hidden_in: dict[tuple[int, int], list[tuple[int, float]]] = defaultdict(list)
+    input_in: list[tuple[int, int, int, float]] = []  # (genome, dst id, input, weight)
     for b, g in enumerate(genomes):
+        for c in g.connections:
+            if c.src < N_INPUTS:
+                input_in.append((b, c.dst, c.src, c.weight))
+            else:
+                hidden_in[(b, c.dst)].append((c.src, c.weight))
         depth = node_depths(g)
         for n in g.nodes:
             if n.kind != "input":
-                depth_col.append(depth[n.id])
-                act_col.append(ACTIVATION_IDS[n.activation])
-                gen_col.append(b)
-                id_col.append(n.id)
-        for c in g.connections:
-            edge_gen.append(b)
-            edge_src.append(c.src)
-            edge_dst.append(c.dst)
-            edge_w.append(c.weight)
-    depth_arr = np.array(depth_col, dtype=np.int64)
-    act_arr = np.array(act_col, dtype=np.int64)
-    gen_arr = np.array(gen_col, dtype=np.int64)
-    id_arr = np.array(id_col, dtype=np.int64)
-    order = np.lexsort((id_arr, gen_arr, act_arr, depth_arr))  # depth, then activation
-    rows = np.empty(len(order), dtype=np.int64)
-    rows[order] = N_INPUTS + np.arange(len(order))
-    row_of = {(int(b), int(i)): int(r) for b, i, r in zip(gen_arr, id_arr, rows)}
+                keys.append((depth[n.id], ACTIVATION_IDS[n.activation],
+                             -len(hidden_in.get((b, n.id), ())), b, n.id))
+    keys.sort()
+    row_of = {(k[3], k[4]): N_INPUTS + r for r, k in enumerate(keys)}
 
     def row(b: int, node_id: int) -> int:
         return node_id if node_id < N_INPUTS else row_of[(b, node_id)]
 
-    src = np.array([row(b, s) for b, s in zip(edge_gen, edge_src)], dtype=np.int64)
-    dst = np.array([row(b, d) for b, d in zip(edge_gen, edge_dst)], dtype=np.int64)
-    w = np.array(edge_w, dtype=np.float32)
-    by_dst = np.lexsort((src, dst))
-    src, dst, w = src[by_dst], dst[by_dst], w[by_dst]
+    n_rows = N_INPUTS + len(keys)
+    scale = {(k[3], k[4]): _INPUT_SCALE[ACTIVATIONS[k[1]]] for k in keys}
+    input_weights = np.zeros((n_rows, N_INPUTS), dtype=np.float32)
+    for b, dst, src, w in input_in:
+        input_weights[row(b, dst), src] = w * scale[(b, dst)]
 
-    sorted_depth = depth_arr[order]
-    sorted_act = act_arr[order]
-    levels = []
-    max_edges = 0
-    for d in np.unique(sorted_depth):
-        lo, hi = np.searchsorted(sorted_depth, [d, d + 1])
-        start, stop = N_INPUTS + int(lo), N_INPUTS + int(hi)
-        e_lo, e_hi = np.searchsorted(dst, [start, stop])
-        crow = np.searchsorted(dst[e_lo:e_hi], np.arange(start, stop + 1))
-        matrix = torch.sparse_csr_tensor(
-            torch.from_numpy(crow), torch.from_numpy(src[e_lo:e_hi].copy()),
-            torch.from_numpy(w[e_lo:e_hi].copy()), size=(stop - start, start), device=device)
-        acts = sorted_act[lo:hi]
+    def tensor(values, dtype):
+        return torch.tensor(np.asarray(values), dtype=dtype, device=device)
+
+    levels, max_slot = [], 0
+    r = 0
+    while r < len(keys):
+        depth = keys[r][0]
+        level_start = r
         groups = []
-        for a in np.unique(acts):
-            a_lo, a_hi = np.searchsorted(acts, [a, a + 1])
-            groups.append((start + int(a_lo), start + int(a_hi), int(a)))
-        levels.append(_Level(start, stop, matrix, tuple(groups)))
-        max_edges = max(max_edges, e_hi - e_lo)
+        while r < len(keys) and keys[r][0] == depth:
+            act = keys[r][1]
+            g_start = r
+            while r < len(keys) and keys[r][:2] == (depth, act):
+                r += 1
+            incoming = [hidden_in.get((keys[i][3], keys[i][4]), []) for i in range(g_start, r)]
+            slots = []
+            for k in range(len(incoming[0]) if incoming else 0):  # in-degree sorted, most first
+                members = [(keys[g_start + i][3], edges[k]) for i, edges in enumerate(incoming)
+                           if len(edges) > k]
+                act_scale = _INPUT_SCALE[ACTIVATIONS[act]]
+                slots.append(_Slot(len(members),
+                                   tensor([row(b, src) for b, (src, _) in members], torch.long),
+                                   tensor([[w * act_scale] for _, (_, w) in members],
+                                          torch.float32)))
+                max_slot = max(max_slot, len(members))
+            groups.append(_Group(N_INPUTS + g_start, N_INPUTS + r, act, tuple(slots)))
+        start, stop = N_INPUTS + level_start, N_INPUTS + r
+        levels.append(_Level(start, stop, tensor(input_weights[start:stop], torch.float32),
+                             tuple(groups)))
     outputs = [[row(b, N_INPUTS + k) for k in range(n_out)] for b in range(len(genomes))]
-    return RenderPlan(N_INPUTS + len(order), n_out, tuple(levels),
-                      torch.tensor(outputs, dtype=torch.long, device=device), max_edges)
+    return RenderPlan(n_rows, n_out, tuple(levels), tensor(outputs, torch.long), max_slot)
 
 
 def _activate_(values: torch.Tensor, activation: int) -> None:
-    """Apply one activation in place (the formulas of the paper's code)."""
+    """Apply one activation in place to pre-activations already scaled by ``_INPUT_SCALE``."""
     if activation == ACTIVATION_IDS["sine"]:
         values.sin_()
     elif activation == ACTIVATION_IDS["sigmoid"]:
-        values.mul_(0.5).tanh_()  # 2 / (1 + exp(-p)) - 1 == tanh(p / 2)
+        values.tanh_()
     elif activation == ACTIVATION_IDS["gaussian"]:
         values.square_().neg_().exp_()
-    else:  # linear, clipped to [-3, 3] and scaled into [-1, 1]
-        values.clamp_(-3.0, 3.0).div_(3.0)
+    else:
+        values.clamp_(-1.0, 1.0)
 
 
 def _input_rows(out: torch.Tensor, size: tuple[int, int], p0: int, p1: int) -> None:
@@ -141,42 +166,69 @@ def _input_rows(out: torch.Tensor, size: tuple[int, int], p0: int, p1: int) -> N
     bias.fill_(1.0)
 
 
+def default_budget(device: torch.device) -> int:
+    """Bytes of node values per pixel chunk: cache-sized on CPU (fastest when measured),
+    large on a GPU where each extra chunk costs hundreds of kernel launches."""
+    return 2 * 2**30 if device.type == "cuda" else 32 * 2**20
+
+
 def chunk_pixels(plan: RenderPlan, n_pixels: int, budget_bytes: int) -> int:
     """How many pixels one pass may hold within ``budget_bytes`` of float32 values."""
-    per_pixel = 4 * (plan.n_rows + plan.max_level_edges + 2 * plan.batch * plan.n_outputs)
+    per_pixel = 4 * (plan.n_rows + plan.max_slot + plan.batch * plan.n_outputs)
     return int(max(1, min(n_pixels, budget_bytes // per_pixel)))
 
 
-def iter_render(plan: RenderPlan, size: tuple[int, int], colour_space: str,
-                budget_bytes: int = DEFAULT_BUDGET_BYTES,
-                ) -> Iterator[tuple[int, int, torch.Tensor]]:
-    """Yield ``(p0, p1, pixels)`` with ``pixels`` of shape ``(B, channels, p1 - p0)`` in
-    ``[0, 1]`` for consecutive flat pixel ranges covering the ``size`` image."""
+def _evaluate_(values: torch.Tensor, plan: RenderPlan, gather: torch.Tensor) -> None:
+    """Fill every node row of ``values`` (rows 0–3 already hold the inputs)."""
+    inputs = values[:N_INPUTS]
+    for level in plan.levels:
+        torch.mm(level.input_weights, inputs, out=values[level.start:level.stop])
+        for group in level.groups:
+            for slot in group.slots:
+                taken = gather[: slot.count]
+                torch.index_select(values, 0, slot.src, out=taken)
+                values[group.start:group.start + slot.count].addcmul_(taken, slot.weight)
+            _activate_(values[group.start:group.stop], group.activation)
+
+
+def render_chunks(plan: RenderPlan, size: tuple[int, int], colour_space: str,
+                  target: Callable[[int, int], torch.Tensor], budget_bytes: int | None = None,
+                  ) -> Iterator[tuple[int, int, torch.Tensor]]:
+    """Render consecutive flat pixel ranges ``[p0, p1)`` of the ``size`` image.
+
+    For each range, ``target(p0, p1)`` gives the ``(B, channels, p1 - p0)`` tensor (any
+    strides, on the plan's device) to fill with pixels in ``[0, 1]``; the filled tensor
+    is then yielded as ``(p0, p1, tensor)``.
+    """
     n_pixels = size[0] * size[1]
-    step = chunk_pixels(plan, n_pixels, budget_bytes)
     device = plan.output_rows.device
-    values = torch.empty((plan.n_rows, step), dtype=torch.float32, device=device)
+    budget = default_budget(device) if budget_bytes is None else budget_bytes
+    step = chunk_pixels(plan, n_pixels, budget)
+    values = gather = None
     for p0 in range(0, n_pixels, step):
         p1 = min(n_pixels, p0 + step)
-        vals = values[:, : p1 - p0] if p1 - p0 < step else values
-        _input_rows(vals, size, p0, p1)
-        for level in plan.levels:
-            block = vals[level.start:level.stop]
-            block.copy_(torch.sparse.mm(level.matrix, vals[: level.start]))
-            for g0, g1, act in level.groups:
-                _activate_(vals[g0:g1], act)
-        out = vals[plan.output_rows].abs_().clamp_(0.0, 1.0)  # (B, n_out, n)
+        if values is None or values.shape[1] != p1 - p0:  # only the last chunk differs
+            values = torch.empty((plan.n_rows, p1 - p0), dtype=torch.float32, device=device)
+            gather = torch.empty((plan.max_slot, p1 - p0), dtype=torch.float32, device=device)
+        _input_rows(values, size, p0, p1)
+        _evaluate_(values, plan, gather)
+        # Every activation lies in [-1, 1], so |value| is already a valid pixel.
+        outputs = values[plan.output_rows].abs_()  # (B, n_out, n)
+        pixels = target(p0, p1)
         if plan.n_outputs == 3:
-            out = to_rgb(out, colour_space, dim=1)
-        yield p0, p1, out
+            to_rgb(outputs, colour_space, dim=1, out=pixels)
+        else:
+            pixels.copy_(outputs)
+        yield p0, p1, pixels
 
 
 def render_cppns(genomes: Sequence[CppnGenome], size: tuple[int, int], colour_space: str = "hsv",
                  device: str | torch.device = "cpu",
-                 budget_bytes: int = DEFAULT_BUDGET_BYTES) -> torch.Tensor:
+                 budget_bytes: int | None = None) -> torch.Tensor:
     """``(B, C, H, W)`` float32 images in ``[0, 1]`` of ``genomes`` at ``size = (H, W)``.
 
     ``C`` is the genomes' number of outputs (1 grey; 3 read in ``colour_space``).
+    ``budget_bytes`` bounds the intermediate node values (default: :func:`default_budget`).
     """
     h, w = (int(v) for v in size)
     device = torch.device(device)
@@ -186,25 +238,28 @@ def render_cppns(genomes: Sequence[CppnGenome], size: tuple[int, int], colour_sp
         plan = build_plan(genomes, device)
         images = torch.empty((plan.batch, plan.n_outputs, h * w), dtype=torch.float32,
                              device=device)
-        for p0, p1, pixels in iter_render(plan, (h, w), colour_space, budget_bytes):
-            images[:, :, p0:p1] = pixels
+        for _ in render_chunks(plan, (h, w), colour_space, lambda p0, p1: images[:, :, p0:p1],
+                               budget_bytes):
+            pass
     return images.view(plan.batch, plan.n_outputs, h, w)
 
 
 def render_one_large(genome: CppnGenome, size: tuple[int, int], colour_space: str = "hsv",
                      device: str | torch.device = "cpu",
-                     budget_bytes: int = 64 * 2**20) -> np.ndarray:
+                     budget_bytes: int = 32 * 2**20) -> np.ndarray:
     """One genome at any resolution as a ``(H, W, C)`` uint8 array.
 
-    Only the uint8 result and one pixel chunk are ever in memory (a 4000×4000 colour
-    image: 48 MB + ``budget_bytes``).
+    Only the uint8 result and one pixel chunk are in memory at a time (a 4000×4000
+    colour image: 48 MB plus a few times ``budget_bytes``).
     """
     h, w = (int(v) for v in size)
     device = torch.device(device)
     with torch.inference_mode():
         plan = build_plan([genome], device)
         image = np.empty((h * w, plan.n_outputs), dtype=np.uint8)
-        for p0, p1, pixels in iter_render(plan, (h, w), colour_space, budget_bytes):
-            q = torch.round(pixels[0] * 255.0).to(torch.uint8)  # (C, n)
-            image[p0:p1] = q.T.cpu().numpy()
+        buffer = torch.empty((1, plan.n_outputs, chunk_pixels(plan, h * w, budget_bytes)),
+                             dtype=torch.float32, device=device)
+        for p0, p1, pixels in render_chunks(plan, (h, w), colour_space,
+                                            lambda p0, p1: buffer[:, :, : p1 - p0], budget_bytes):
+            image[p0:p1] = torch.round(pixels[0] * 255.0).to(torch.uint8).T.cpu().numpy()
     return image.reshape(h, w, plan.n_outputs)

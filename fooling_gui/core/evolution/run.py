@@ -43,9 +43,13 @@ class EvolutionRun:
         classifier: anything with ``.spec`` (ModelSpec) and ``.probabilities(images,
             batch_size)``; loaded from ``config.model`` when omitted.
         encoding: overrides the encoding built from the config (tests, experiments).
+        initial_genomes: start from mutants of these genomes instead of random ones
+            ("evolve from this image"); generation 0 holds the genomes themselves
+            followed by mutants of them, cycling through the list.
     """
 
-    def __init__(self, config: RunConfig, classifier=None, encoding: Encoding | None = None):
+    def __init__(self, config: RunConfig, classifier=None, encoding: Encoding | None = None,
+                 initial_genomes: list | None = None):
         if classifier is None:
             from ..models import load_model
 
@@ -59,6 +63,7 @@ class EvolutionRun:
         self.encoding = encoding or make_encoding(
             config.encoding, spec.channels, spec.image_size, **config.encoding_params)
         self.rng = np.random.default_rng(config.seed)
+        self._initial_genomes = list(initial_genomes) if initial_genomes else None
         self.archive = EliteArchive(resolve_classes(config.classes, spec.class_names),
                                     spec.class_names, (*spec.image_size, spec.channels))
         self.generation = -1  # the last generation evaluated; -1 before the random start
@@ -77,7 +82,13 @@ class EvolutionRun:
     # -- the loop --------------------------------------------------------------------
     def _offspring_genomes(self, generation: int) -> list:
         if generation == 0:
-            return self.encoding.initial(self.config.batch, self.rng)
+            if self._initial_genomes is None:
+                return self.encoding.initial(self.config.batch, self.rng)
+            seeds = self._initial_genomes
+            n = self.config.batch
+            kept = seeds[:n]
+            parents = [seeds[i % len(seeds)] for i in range(n - len(kept))]
+            return kept + (self.encoding.mutate(parents, self.rng, 0) if parents else [])
         parents = self.archive.parent_genomes(self.config.batch, self.rng)
         return self.encoding.mutate(parents, self.rng, generation)
 

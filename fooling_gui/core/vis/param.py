@@ -172,7 +172,7 @@ def fourier_image(channels: int, size: tuple[int, int], *, batch: int = 1, sd: f
         with torch.no_grad():
             x = torch.logit(images.to(device, torch.float32).clamp(_EPS, 1 - _EPS))
             if mix is not None:
-                x = torch.einsum("bdhw,dc->bchw", x, torch.linalg.inv(mix))
+                x = torch.einsum("bdhw,cd->bchw", x, torch.linalg.inv(mix))
             spec = torch.fft.rfft2(x * _FOURIER_GAIN, norm="ortho")
             spectrum.copy_(torch.view_as_real(spec) / scale)
 

@@ -31,15 +31,15 @@ def jitter(d: int) -> Transform:
     def transform(images: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
         if d == 0:
             return images
-        b, _, h, w = images.shape
-        dy = torch.randint(-d, d + 1, (b, 1), generator=generator)
-        dx = torch.randint(-d, d + 1, (b, 1), generator=generator)
-        rows = ((torch.arange(h)[None] - dy) % h).to(images.device)  # (B, H)
-        cols = ((torch.arange(w)[None] - dx) % w).to(images.device)  # (B, W)
-        batch = torch.arange(b, device=images.device)[:, None, None]
-        # Advanced indices split by a slice → result is (B, H, W, C).
-        shifted = images[batch, :, rows[:, :, None], cols[:, None, :]]
-        return shifted.permute(0, 3, 1, 2)
+        b, c, h, w = images.shape
+        dy = torch.randint(-d, d + 1, (b, 1, 1), generator=generator)
+        dx = torch.randint(-d, d + 1, (b, 1, 1), generator=generator)
+        rows = (torch.arange(h)[None, :, None] - dy) % h  # (B, H, 1)
+        cols = (torch.arange(w)[None, None, :] - dx) % w  # (B, 1, W)
+        # One flat source index per output pixel; gather (whose backward is a cheap
+        # scatter-add) is much faster than advanced indexing here.
+        flat = (rows * w + cols).reshape(b, 1, h * w).expand(b, c, h * w).to(images.device)
+        return images.reshape(b, c, h * w).gather(2, flat).reshape(b, c, h, w)
 
     return transform
 

@@ -1,0 +1,188 @@
+"""Custom models from files, loaded without running code hidden in them.
+
+* ``.pt2``: a ``torch.export`` program (``torch.export.load``);
+* ``.pt`` / ``.ts`` / ``.pth`` with no ``"architecture"`` in the sidecar: TorchScript
+  (``torch.jit.load``);
+* any file whose sidecar names ``"architecture"`` (``"lenet"`` or a torchvision name):
+  a state_dict read with ``torch.load(weights_only=True, map_location="cpu")``.
+
+Every model comes with a JSON sidecar (see :mod:`.sidecar`); one forward pass on a blank
+image checks that the model's outputs match the class names.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+
+from ..errors import FoolingError
+from . import torchvision_models as tvm
+from .classifier import Classifier
+from .lenet import MNIST_CLASSES, LeNet, lenet_spec
+from .sidecar import read_sidecar, sidecar_path_for
+from .spec import ModelSpec
+from .weights_io import file_sha256, load_into, load_state_dict
+
+MODEL_SUFFIXES = (".pt2", ".pt", ".ts", ".pth")
+
+
+class _ExportedModule(nn.Module):
+    """Holds an exported program's module: those refuse ``.train()``/``.eval()``, but
+    are always in inference mode anyway."""
+
+    def __init__(self, inner: nn.Module):
+        super().__init__()
+        self.inner = inner
+
+    def train(self, mode: bool = True):
+        self.training = mode
+        return self
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.inner(x)
+
+
+class _OneAtATime(nn.Module):
+    """Feeds a model exported with a fixed batch of one image by image."""
+
+    def __init__(self, inner: nn.Module):
+        super().__init__()
+        self.inner = inner
+
+    def train(self, mode: bool = True):
+        self.training = mode
+        self.inner.train(mode)
+        return self
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.cat([self.inner(row) for row in x.split(1)])
+
+
+def load_custom_model(path: str | Path, sidecar: str | Path | None = None, *,
+                      device: str | torch.device = "cpu", ten_crop: bool = False) -> Classifier:
+    """Load a model file with its JSON sidecar (default: same name, ``.json``).
+
+    Raises:
+        FoolingError: missing or unsafe file, bad sidecar, or outputs that do not match
+            the class names.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FoolingError(f"No model file at {path}.")
+    meta = read_sidecar(sidecar if sidecar is not None else sidecar_path_for(path))
+    sha = file_sha256(path)
+    if meta.get("architecture"):
+        module, base = _from_state_dict(path, meta)
+    else:
+        module = _load_program(path)
+        base = None
+    spec = _spec(path, meta, base, sha, ten_crop)
+    classifier = Classifier(module, spec, "cpu")
+    classifier = _check_outputs(classifier, path)
+    return Classifier(classifier.module, spec, device)
+
+
+def _load_program(path: Path) -> nn.Module:
+    if path.suffix == ".pt2":
+        try:
+            return _ExportedModule(torch.export.load(str(path)).module())
+        except Exception as exc:  # torch raises many kinds here; all mean "not readable"
+            raise FoolingError(f"{path} is not a torch.export program this torch can load "
+                               f"({_first_line(exc)}).") from None
+    try:
+        return torch.jit.load(str(path), map_location="cpu")
+    except (RuntimeError, ValueError, OSError) as exc:
+        raise FoolingError(
+            f"{path} is not a TorchScript model ({_first_line(exc)}); if it is a state_dict, "
+            'name its architecture in the sidecar, e.g. "architecture": "lenet".') from None
+
+
+def _from_state_dict(path: Path, meta: dict[str, Any]) -> tuple[nn.Module, ModelSpec]:
+    arch = meta["architecture"]
+    names = meta.get("class_names")
+    if arch == "lenet":
+        module = LeNet(len(names) if names else len(MNIST_CLASSES))
+        load_into(module, load_state_dict(path), path)
+        return module, lenet_spec()
+    if tvm.is_imagenet_model(arch):
+        module = tvm.build_architecture(arch, num_classes=len(names) if names else None)
+        tvm.load_weights_into(arch, module, path)
+        return module, tvm.imagenet_spec(arch)
+    raise FoolingError(f'Unknown "architecture" {arch!r}: use "lenet" or a torchvision '
+                       "model name such as resnet18.")
+
+
+def _spec(path: Path, meta: dict[str, Any], base: ModelSpec | None, sha: str,
+          ten_crop: bool) -> ModelSpec:
+    def get(key, default):
+        return meta[key] if key in meta else default
+
+    channels = get("channels", base.channels if base else None)
+    input_size = get("input_size", base.input_size if base else None)
+    image_size = get("image_size", base.image_size if base and "input_size" not in meta
+                     else input_size)
+    mean = get("mean", base.mean if base else (0.0,))
+    std = get("std", base.std if base else (1.0,))
+    if any(i > s for i, s in zip(input_size, image_size)):
+        raise FoolingError(f"The sidecar of {path.name} gives an image_size smaller than the "
+                           "input_size.")
+    if len(mean) != channels or len(std) != channels:
+        if len(mean) not in (1, channels) or len(std) not in (1, channels):
+            raise FoolingError(f'"mean" and "std" in the sidecar of {path.name} need one '
+                               f"number per channel ({channels}).")
+        mean, std = tuple(mean) * (channels // len(mean)), tuple(std) * (channels // len(std))
+    description = get("description", "")
+    if not description:
+        acc = meta.get("test_accuracy")
+        description = f"Custom model {path.name}" + (
+            f" ({100 * acc:.2f} % test accuracy)" if isinstance(acc, (int, float)) else "")
+    return ModelSpec(
+        name=get("name", f"custom:{path.stem}"),
+        class_names=tuple(get("class_names", base.class_names if base else ())),
+        channels=channels,
+        input_size=tuple(input_size),
+        image_size=tuple(image_size),
+        mean=tuple(mean),
+        std=tuple(std),
+        value_range=tuple(get("value_range", base.value_range if base else (0.0, 1.0))),
+        output=get("output", base.output if base else "logits"),
+        ten_crop=ten_crop and tuple(image_size) != tuple(input_size),
+        weights_sha256=sha,
+        description=description,
+    )
+
+
+def _check_outputs(classifier: Classifier, path: Path) -> Classifier:
+    """One forward pass on two blank images; falls back to one image at a time for
+    programs exported with a fixed batch of one."""
+    spec = classifier.spec
+    blank = torch.zeros(2, spec.channels, *spec.image_size)
+    try:
+        with torch.inference_mode():
+            out = classifier.module(classifier.network_input(blank))
+    except Exception as first:  # a fixed-size export fails its shape guard here
+        try:
+            one = _OneAtATime(classifier.module)
+            with torch.inference_mode():
+                out = one(classifier.network_input(blank))
+            classifier = Classifier(one, spec, "cpu")
+        except Exception:
+            c, (h, w) = spec.channels, spec.input_size
+            raise FoolingError(f"{path.name} fails on a {c}×{h}×{w} input "
+                               f"({_first_line(first)}).") from None
+    if not isinstance(out, torch.Tensor) or out.ndim != 2:
+        shape = tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__
+        raise FoolingError(f"{path.name} should return one row of class scores per image, "
+                           f"but returns {shape}.")
+    if out.shape[1] != spec.n_classes:
+        raise FoolingError(f"The sidecar of {path.name} names {spec.n_classes} classes but the "
+                           f"model gives {out.shape[1]} outputs.")
+    return classifier
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
+    return (lines[0] if lines else type(exc).__name__).rstrip(".")

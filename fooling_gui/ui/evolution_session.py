@@ -1,0 +1,302 @@
+"""What the evolution worker thread owns: loaded models and the current run.
+
+Nothing here imports Qt. Every method is called from jobs that
+:class:`~fooling_gui.ui.evolution_worker.EvolutionWorker` submits to its
+:class:`~fooling_gui.ui.job_thread.JobRunner`, so all of them run in the worker
+thread, one at a time; the GUI only ever receives the frozen results defined here.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from ..core.errors import FoolingError
+from ..core.evolution import EvolutionRun, RunConfig, Snapshot
+from ..core.images import from_uint8, quantize, to_uint8
+
+TOP_K = 5
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """A loaded model as the GUI sees it."""
+
+    name: str
+    label: str
+    class_names: tuple[str, ...]
+    channels: int
+    image_size: tuple[int, int]
+    random_init: bool
+    description: str
+
+    @classmethod
+    def of(cls, classifier) -> ModelInfo:
+        s = classifier.spec
+        return cls(s.name, s.label, s.class_names, s.channels, tuple(s.image_size),
+                   s.random_init, s.description)
+
+
+@dataclass(frozen=True)
+class RunFrame:
+    """One drawable moment of a run; ``run_id`` changes when a new run starts."""
+
+    run_id: int
+    snapshot: Snapshot
+    model: ModelInfo
+    config: RunConfig
+    seeded_from: str  # "" or a description of the elite a seeded run started from
+
+
+@dataclass(frozen=True)
+class EliteDetails:
+    """Everything the inspector shows about one archive cell."""
+
+    run_id: int
+    cell: int
+    class_index: int
+    class_name: str
+    confidence: float
+    generation: int
+    image: np.ndarray  # (H, W, C) uint8
+    top: tuple[tuple[int, str, float], ...]
+    model_label: str
+    encoding: str
+    genome: dict  # encoding.describe(genome): the whole CPPN, or the direct shape
+    can_render: bool  # a CPPN renders at any resolution
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    """An elite scored on another model."""
+
+    run_id: int
+    cell: int
+    model_label: str
+    top: tuple[tuple[int, str, float], ...]
+    image: np.ndarray  # what that model was shown, (H, W, C) uint8
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """A CPPN elite rendered at high resolution."""
+
+    run_id: int
+    cell: int
+    class_name: str
+    image: np.ndarray  # (H, W, C) uint8
+
+
+def top_classes(probabilities: np.ndarray, class_names: Sequence[str],
+                k: int = TOP_K) -> tuple[tuple[int, str, float], ...]:
+    """The ``k`` most probable classes of one softmax vector, most probable first."""
+    k = min(k, probabilities.shape[0])
+    order = np.argsort(-probabilities, kind="stable")[:k]
+    return tuple((int(i), class_names[int(i)], float(probabilities[i])) for i in order)
+
+
+def adapt_channels(images: torch.Tensor, channels: int) -> torch.Tensor:
+    """Grey ↔ colour so any elite can be shown to any model (ITU-R 601 luma)."""
+    if images.shape[1] == channels:
+        return images
+    if channels == 3:
+        return images.expand(-1, 3, -1, -1).contiguous()
+    weights = torch.tensor([0.299, 0.587, 0.114], dtype=images.dtype).view(1, 3, 1, 1)
+    return (images * weights).sum(dim=1, keepdim=True)
+
+
+class CheckedClassifier:
+    """A classifier whose forward passes run in chunks with a checkpoint between them.
+
+    Chunks are sized from the measured speed to take about ``chunk_seconds``, so
+    pausing or stopping a run on a slow model (AlexNet on a CPU: seconds per
+    generation) still takes effect within a fraction of a second. On a fast model
+    the whole batch is one chunk and nothing changes.
+    """
+
+    def __init__(self, classifier, checkpoint: Callable[[], None], chunk_seconds: float = 0.08):
+        self._inner = classifier
+        self._checkpoint = checkpoint
+        self._chunk_seconds = chunk_seconds
+        self._seconds_per_image: float | None = None
+
+    def __getattr__(self, name: str) -> Any:  # spec, device, module, top_k, …
+        return getattr(self._inner, name)
+
+    def probabilities(self, images: torch.Tensor, batch_size: int | None = None) -> torch.Tensor:
+        n = images.shape[0]
+        chunk = n if self._seconds_per_image is None else max(
+            1, int(self._chunk_seconds / max(self._seconds_per_image, 1e-9)))
+        if batch_size is not None:
+            chunk = min(chunk, batch_size)
+        parts = []
+        start = time.perf_counter()
+        for i in range(0, n, chunk):
+            if i:
+                self._checkpoint()
+            parts.append(self._inner.probabilities(images[i:i + chunk]))
+        per_image = (time.perf_counter() - start) / max(n, 1)
+        self._seconds_per_image = (per_image if self._seconds_per_image is None
+                                   else 0.7 * self._seconds_per_image + 0.3 * per_image)
+        return torch.cat(parts) if len(parts) > 1 else parts[0]
+
+
+class EvolutionSession:
+    """Models (cached by name) and the current run, used only by the worker thread.
+
+    Args:
+        load: ``load(name, random_init) -> Classifier``; the real model registry by default.
+        device: torch device for models and rendering.
+    """
+
+    def __init__(self, load: Callable[[str, bool], Any] | None = None, device: str = "cpu"):
+        self.device = device
+        self._load = load or self._load_from_registry
+        self._models: dict[tuple[str, bool], Any] = {}
+        self.run: EvolutionRun | None = None
+        self.run_id = 0
+        self.seeded_from = ""
+
+    def _load_from_registry(self, name: str, random_init: bool):
+        from ..core.models import load_model
+
+        # Never download here: that would block evolution; the GUI fetches weights first.
+        return load_model(name, device=self.device, random_init=random_init, allow_download=False)
+
+    # -- models --------------------------------------------------------------------
+    def classifier(self, name: str, random_init: bool = False):
+        """The model called ``name``, loaded once and kept (switching back is instant)."""
+        key = (name, random_init)
+        if key not in self._models:
+            self._models[key] = self._load(name, random_init)
+        return self._models[key]
+
+    def model_info(self, name: str, random_init: bool = False) -> ModelInfo:
+        return ModelInfo.of(self.classifier(name, random_init))
+
+    def forget_model(self, name: str) -> None:
+        """Drop a cached model (after its weights file changed)."""
+        for key in [k for k in self._models if k[0] == name]:
+            del self._models[key]
+
+    # -- the run -------------------------------------------------------------------
+    def evolve(self, control, config: RunConfig, seed_cell: int | None = None) -> Iterator[RunFrame]:
+        """A job: start a new run and step it until stopped or finished.
+
+        Args:
+            control: the job's :class:`~fooling_gui.ui.job_thread.JobControl`.
+            config: the new run's settings.
+            seed_cell: start from mutants of this cell's elite in the current run
+                ("evolve from this image") instead of random genomes.
+        """
+        classifier = self.classifier(config.model, config.random_init)
+        initial, seeded_from = None, ""
+        if seed_cell is not None:
+            initial, seeded_from = self._seed_genomes(seed_cell, config, classifier)
+        checked = CheckedClassifier(classifier, control.checkpoint)
+        run = EvolutionRun(config, classifier=checked, initial_genomes=initial)
+        self.run, self.seeded_from = run, seeded_from
+        self.run_id += 1
+        model = ModelInfo.of(classifier)
+        return self._step_until_done(control, run, model)
+
+    def _step_until_done(self, control, run: EvolutionRun, model: ModelInfo) -> Iterator[RunFrame]:
+        run_id = self.run_id
+        while not run.finished:
+            run.step()
+            # Snapshots copy every elite and consume the pending history, so one is
+            # built only when it will be sent at once (see JobControl.emit_due).
+            yield self._frame(run_id, run, model) if control.emit_due() else None
+        return self._frame(run_id, run, model)
+
+    def _frame(self, run_id: int, run: EvolutionRun, model: ModelInfo) -> RunFrame:
+        return RunFrame(run_id, run.snapshot(), model, run.config, self.seeded_from)
+
+    def current_frame(self) -> RunFrame | None:
+        """A snapshot of the current run (all history the GUI has not seen yet)."""
+        if self.run is None:
+            return None
+        return self._frame(self.run_id, self.run, ModelInfo.of(self.run.classifier))
+
+    def reset(self) -> None:
+        self.run = None
+        self.seeded_from = ""
+        self.run_id += 1
+
+    def _require_run(self) -> EvolutionRun:
+        if self.run is None:
+            raise FoolingError("There is no run yet; press Start first.")
+        return self.run
+
+    def _elite(self, cell: int):
+        run = self._require_run()
+        if not 0 <= cell < len(run.archive):
+            raise FoolingError(f"There is no cell {cell} in this run.")
+        elite = run.archive.elite(cell)
+        if elite is None:
+            raise FoolingError("That class has no image yet; let evolution run a little longer.")
+        return run, elite
+
+    def _seed_genomes(self, cell: int, config: RunConfig, classifier):
+        run, elite = self._elite(cell)
+        if config.encoding != run.config.encoding:
+            raise FoolingError(f"That image is a {run.config.encoding} genome; choose the "
+                               f"{run.config.encoding} encoding to evolve from it.")
+        if (classifier.spec.channels != run.spec.channels
+                or tuple(classifier.spec.image_size) != tuple(run.spec.image_size)):
+            raise FoolingError(f"That image was evolved for {run.spec.label}, whose images have "
+                               "another size or colour; evolve from it on a model like that one.")
+        return [elite.genome], f"{elite.class_name} ({run.spec.label}, generation {elite.generation})"
+
+    # -- inspector requests --------------------------------------------------------
+    def elite_details(self, cell: int) -> EliteDetails:
+        run, elite = self._elite(cell)
+        return EliteDetails(
+            run_id=self.run_id, cell=cell, class_index=elite.class_index,
+            class_name=elite.class_name, confidence=elite.confidence,
+            generation=elite.generation, image=elite.image,
+            top=top_classes(elite.probabilities, run.spec.class_names),
+            model_label=run.spec.label, encoding=run.config.encoding,
+            genome=run.encoding.describe(elite.genome),
+            can_render=run.config.encoding == "cppn")
+
+    def score_on(self, cell: int, model_name: str, random_init: bool = False) -> ScoreResult:
+        """Show one elite to another model: a CPPN is re-rendered at that model's size."""
+        run, elite = self._elite(cell)
+        other = self.classifier(model_name, random_init)
+        with torch.inference_mode():
+            if run.config.encoding == "cppn":
+                images = run.encoding.render([elite.genome], tuple(other.spec.image_size))
+            else:
+                images = from_uint8(elite.image)
+            images = quantize(adapt_channels(images, other.spec.channels))
+            probs = other.probabilities(images)[0].numpy()
+        return ScoreResult(self.run_id, cell, other.spec.label,
+                           top_classes(probs, other.spec.class_names), to_uint8(images)[0])
+
+    def render_high_res(self, cell: int, size: int) -> RenderResult:
+        run, elite = self._elite(cell)
+        if run.config.encoding != "cppn":
+            raise FoolingError("Only CPPN images can be rendered at another resolution.")
+        if not 16 <= size <= 8192:
+            raise FoolingError("Choose a size between 16 and 8192 pixels.")
+        with torch.inference_mode():
+            image = to_uint8(quantize(run.encoding.render([elite.genome], (size, size))))[0]
+        return RenderResult(self.run_id, cell, elite.class_name, image)
+
+    def export(self, out_dir: str | Path, overwrite: bool) -> Path:
+        """Write the current run's gallery; returns the manifest's path."""
+        from ..core.gallery import Provenance, export_gallery
+
+        run = self._require_run()
+        elites = run.archive.elites()
+        if not elites:
+            raise FoolingError("There are no images to export yet; let evolution run first.")
+        return export_gallery(elites, Provenance.of_run(run), out_dir, overwrite=overwrite,
+                              encoding=run.encoding)

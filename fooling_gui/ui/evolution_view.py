@@ -1,0 +1,512 @@
+"""The "Evolution" pane: run controls, live elite grid and offspring, plot, inspector.
+
+It turns user actions into :class:`EvolutionWorker` requests and draws the frames
+the worker sends; it never runs a model itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton,
+                               QSplitter, QTabWidget, QVBoxLayout, QWidget)
+
+from ..core.evolution import DEFAULT_BATCH, RunConfig
+from .evolution_worker import FINISHED, IDLE, LOADING, PAUSED, RUNNING, STOPPED, EvolutionWorker
+from .job_thread import JobRunner
+from .model_catalogue import ModelEntry, custom_label, model_entries
+from .settings import Settings
+from .widgets.class_picker import ClassPicker
+from .widgets.confidence_plot import ConfidencePlot
+from .widgets.elite_grid import EliteGrid
+from .widgets.inspector import Inspector
+from .widgets.offspring_view import OffspringView
+from .widgets.run_controls import CUSTOM, RunControls
+
+log = logging.getLogger(__name__)
+
+OPEN_ENDED = 10**9  # GUI runs go on until stopped
+
+
+class MessageBanner(QWidget):
+    """A dismissable one-line message above the pane (never modal: runs keep going)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        close = QPushButton("Dismiss")
+        close.clicked.connect(self.hide)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(10, 6, 6, 6)
+        row.addWidget(self.label, 1)
+        row.addWidget(close)
+        self.setAutoFillBackground(True)
+        self.setStyleSheet("MessageBanner { background: #4a2b2b; border-radius: 4px; }")
+        self.hide()
+
+    def show_message(self, text: str) -> None:
+        self.label.setText(text)
+        self.show()
+
+
+class EvolutionView(QWidget):
+    """Everything needed to run, watch and inspect MAP-Elites evolution.
+
+    Args:
+        settings: where the last model, encoding, seed, batch and folders are kept.
+        worker: the evolution worker (a new one by default; tests may pass their own).
+
+    Signals:
+        status(str): a short message for the window's status bar.
+        frame_drawn(object): the RunFrame just drawn (for counters and the status bar).
+    """
+
+    status = Signal(str)
+    frame_drawn = Signal(object)
+
+    def __init__(self, settings: Settings, worker: EvolutionWorker | None = None, parent=None):
+        super().__init__(parent)
+        self.settings = settings
+        self.worker = worker or EvolutionWorker(parent=self)
+        self.downloads = JobRunner("downloads", self)
+        self.model_name = ""  # registry name or custom file of the selected model
+        self.model_info = None  # its ModelInfo, once the worker has loaded it
+        self._kind: str | None = None  # "mnist" or "imagenet": sets the default batch
+        self.random_init = False
+        self.classes: tuple[int, ...] | None = None
+        self.frame = None  # the last RunFrame drawn
+        self.run_id = -1
+        self.snapshots_drawn = 0
+        self.errors: list[str] = []
+        self._pending_start = False
+        self._model_entries: list[ModelEntry] = []
+
+        self.controls = RunControls()
+        self.controls.setMinimumWidth(250)
+        self.controls.setMaximumWidth(340)
+        self.grid = EliteGrid()
+        self.offspring = OffspringView()
+        self.plot = ConfidencePlot()
+        self.inspector = Inspector()
+        self.inspector.setMinimumWidth(300)
+        self.banner = MessageBanner()
+
+        self.views = QTabWidget()
+        self.views.addTab(self.grid, "Elites")
+        self.views.addTab(self.offspring, "Offspring")
+        self.views.currentChanged.connect(self._view_tab_changed)
+        self.view_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.view_splitter.addWidget(self.views)
+        self.view_splitter.addWidget(self.plot)
+        self.view_splitter.setStretchFactor(0, 3)
+        self.view_splitter.setStretchFactor(1, 2)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.controls)
+        self.splitter.addWidget(self.view_splitter)
+        self.splitter.addWidget(self.inspector)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 0)
+        self.splitter.setSizes([270, 800, 330])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.splitter, 1)
+
+        c = self.controls
+        c.model_chosen.connect(self.choose_model)
+        c.settings_edited.connect(self._settings_edited)
+        c.classes_clicked.connect(self.choose_classes)
+        c.start_clicked.connect(self.start)
+        c.pause_clicked.connect(self.toggle_pause)
+        c.stop_clicked.connect(self.stop)
+        c.reset_clicked.connect(self.reset)
+        w = self.worker
+        w.frame.connect(self.draw)
+        w.state_changed.connect(self._state_changed)
+        w.model_ready.connect(self._model_ready)
+        w.failed.connect(self.show_error)
+        w.elite_details.connect(self._elite_details)
+        w.scored.connect(self.inspector.show_score)
+        w.rendered.connect(self._rendered)
+        self.grid.cell_selected.connect(self.plot.highlight)
+        self.grid.cell_activated.connect(self.inspect)
+        self.plot.cell_selected.connect(self._plot_selected)
+        i = self.inspector
+        i.save_requested.connect(self.save_image)
+        i.render_requested.connect(self.worker.render_high_res)
+        i.evolve_from_requested.connect(self.evolve_from)
+        i.score_requested.connect(self.score_on)
+
+        # Throttle inspector refreshes to what a person can read.
+        self._inspect_timer = QTimer(self, singleShot=True, interval=250)
+        self._inspect_timer.timeout.connect(self._refresh_inspector)
+
+    # -- set-up --------------------------------------------------------------------
+    def load_initial(self, model: str | None = None, encoding: str | None = None,
+                     seed: int | None = None) -> None:
+        """Fill the model list and load the starting model (settings, else LeNet)."""
+        self._model_entries = model_entries()
+        self.controls.set_models([(e.name, e.label, e.description) for e in self._model_entries])
+        self.inspector.set_models([(e.name, e.label) for e in self._model_entries])
+        s = self.settings
+        self.controls.set_encoding(encoding or s.get("run/encoding"))
+        self.controls.set_seed(s.get("run/seed") if seed is None else seed)
+        self.controls.set_batch(s.get("run/batch"))
+        name = model or s.get("run/model")
+        entry = self._entry(name)
+        if entry is not None and entry.weights_missing and model is None:
+            name = "lenet"  # never open on a dialog: the remembered model lost its weights
+        if not self._select(name, ask=model is not None):
+            self._select("lenet", ask=False)
+
+    def _entry(self, name: str) -> ModelEntry | None:
+        return next((e for e in self._model_entries if e.name == name), None)
+
+    def _select(self, name: str, ask: bool = True) -> bool:
+        """Make ``name`` the model; asks for missing weights. False when abandoned."""
+        entry = self._entry(name)
+        random_init = False
+        if entry is not None and entry.weights_missing:
+            if not ask:
+                return False
+            ok, random_init = self.obtain_weights(name)
+            if not ok:
+                return False
+            self._refresh_entries()
+        if entry is None and not Path(name).exists():
+            self.show_error(f"There is no model called {name!r}.")
+            return False
+        label = entry.label if entry is not None else custom_label(name)
+        self.controls.select_model(name, label + (" — random weights" if random_init else ""))
+        self.random_init = random_init
+        self.model_name = name
+        self.model_info = None
+        self.classes = None
+        self.status.emit(f"Loading {label}…")
+        job = self.worker.load_model(name, random_init)
+        job.returned.connect(lambda info, n=name: self._model_ready(n, info))
+        job.failed.connect(lambda _msg, n=name: self._model_failed(n))
+        return True
+
+    def obtain_weights(self, name: str) -> tuple[bool, bool]:
+        """Run the weights dialog: ``(usable, random_init)``."""
+        from .weights_dialog import WeightsDialog
+
+        dialog = WeightsDialog(name, self.downloads, self)
+        ok = dialog.exec() == WeightsDialog.DialogCode.Accepted
+        return ok, ok and dialog.use_random
+
+    def _refresh_entries(self) -> None:
+        self._model_entries = model_entries()
+        current = self.controls.model_name()
+        self.controls.set_models([(e.name, e.label, e.description) for e in self._model_entries])
+        self.inspector.set_models([(e.name, e.label) for e in self._model_entries])
+        if current and current != CUSTOM:
+            self.controls.select_model(current)
+
+    # -- model and settings --------------------------------------------------------
+    def choose_model(self, name: str) -> None:
+        if name == CUSTOM:
+            path, _ = QFileDialog.getOpenFileName(
+                self, "Open a custom model", str(Path.home()),
+                "TorchScript or state_dict (*.pt *.pth *.ts);;All files (*)")
+            if not path:
+                self._show_current_model()
+                return
+            name = path
+        previous = self.model_name or None
+        if not self._select(name):
+            self._show_current_model(previous)
+            return
+        self._pending_start = self.worker.running  # switch during a run: run on the new model
+
+    def _show_current_model(self, name: str | None = None) -> None:
+        self.controls.select_model(name or self.model_name or "lenet")
+
+    def _model_ready(self, name: str, info) -> None:
+        if name != self.model_name:
+            return  # an answer for a model the user has since moved away from
+        self.model_info = info
+        kind = "mnist" if info.channels == 1 else "imagenet"
+        if self._kind is not None and kind != self._kind:
+            self.controls.set_batch(DEFAULT_BATCH[(kind, self.controls.encoding_name())])
+        self._kind = kind
+        self.controls.set_classes_text(None, len(info.class_names))
+        self.settings.set("run/model", name)
+        self.status.emit(f"{info.label} ready: {len(info.class_names)} classes.")
+        if self._pending_start:
+            self._pending_start = False
+            self.start()
+
+    def _model_failed(self, name: str) -> None:
+        if name == self.model_name and name != "lenet":
+            self._pending_start = False
+            self.controls.set_state(self.worker.state)
+            self._select("lenet", ask=False)  # fall back to the model that always works
+
+    def _settings_edited(self) -> None:
+        self._remember()
+        if self.worker.running:
+            self.start()  # new settings during a run: restart with them
+
+    def choose_classes(self) -> None:
+        if self.model_info is None:
+            return
+        picker = ClassPicker(self.model_info.class_names, self.classes, self)
+        if picker.exec() == ClassPicker.DialogCode.Accepted:
+            self.classes = picker.selection()
+            total = len(self.model_info.class_names)
+            self.controls.set_classes_text(None if self.classes is None else len(self.classes), total)
+            if self.worker.running:
+                self.start()
+
+    def config(self) -> RunConfig:
+        c = self.controls
+        info = self.model_info
+        return RunConfig(model=self.model_name,
+                         encoding=c.encoding_name(), batch=c.batch.value(),
+                         generations=OPEN_ENDED, classes=self.classes, seed=c.seed.value(),
+                         random_init=self.random_init,
+                         eval_batch=64 if info is not None and info.channels == 3 else None)
+
+    def _remember(self) -> None:
+        s = self.settings
+        s.set("run/encoding", self.controls.encoding_name())
+        s.set("run/seed", self.controls.seed.value())
+        s.set("run/batch", self.controls.batch.value())
+
+    # -- run control ---------------------------------------------------------------
+    def start(self) -> None:
+        if self.model_info is None:
+            self._pending_start = True  # starts when the model is ready
+            self.controls.set_state(LOADING)
+            return
+        self._remember()
+        config = self.config()
+        self.worker.start(config)
+        self.status.emit(f"Started: {self.model_info.label} · {config.encoding} · "
+                         f"{config.batch} offspring · seed {config.seed}")
+
+    def toggle_pause(self) -> None:
+        if self.worker.state == PAUSED:
+            self.worker.resume()
+        else:
+            self.worker.pause()
+
+    def stop(self) -> None:
+        self._pending_start = False
+        self.worker.stop()
+
+    def reset(self) -> None:
+        self._pending_start = False
+        self.worker.reset()
+        self.frame = None
+        self.run_id = -1
+        self.grid.reset_cells(np.zeros(0, dtype=np.int64), ())
+        self.plot.reset(())
+        self.offspring.clear()
+        self.inspector.clear()
+        self.controls.clear_progress()
+
+    def evolve_from(self, cell: int) -> None:
+        if self.frame is None:
+            return
+        base = self.frame.config
+        config = RunConfig.from_dict({**base.to_dict(), "seed": self.controls.seed.value(),
+                                      "generations": OPEN_ENDED})
+        self.worker.start(config, seed_cell=cell)
+        self.status.emit(f"Evolving from {self.inspector.details.class_name}…")
+
+    def _state_changed(self, state: str) -> None:
+        detail = ""
+        if state == RUNNING and self.frame is not None and self.frame.seeded_from:
+            detail = f"Evolving from {self.frame.seeded_from}"
+        self.controls.set_state(state, detail)
+        if state in (STOPPED, FINISHED, IDLE):
+            self.status.emit({STOPPED: "Stopped.", FINISHED: "Finished.", IDLE: "Ready."}[state])
+
+    # -- drawing -------------------------------------------------------------------
+    def draw(self, frame) -> None:
+        """Draw one RunFrame: the only way run data reaches the widgets."""
+        snap = frame.snapshot
+        if frame.run_id != self.run_id:
+            self.run_id = frame.run_id
+            self.grid.reset_cells(snap.class_indices, snap.class_names)
+            self.plot.reset(snap.class_names)
+            self.offspring.clear()
+            self.inspector.clear()
+            if self.worker.state == RUNNING:
+                self.controls.set_state(RUNNING, f"Evolving from {frame.seeded_from}"
+                                        if frame.seeded_from else "")
+        self.frame = frame
+        self.grid.update_from(snap)
+        self.plot.append(snap.new_stats)
+        if self.views.currentWidget() is self.offspring:
+            self.offspring.update_from(snap)
+        self.controls.show_progress(snap)
+        cell = self.inspector.cell
+        if cell >= 0 and cell in snap.improved and not self._inspect_timer.isActive():
+            self._inspect_timer.start()
+        self.snapshots_drawn += 1
+        self.frame_drawn.emit(frame)
+
+    def _view_tab_changed(self, _index: int) -> None:
+        if self.views.currentWidget() is self.offspring and self.frame is not None:
+            self.offspring.update_from(self.frame.snapshot)
+
+    # -- inspector -----------------------------------------------------------------
+    def inspect(self, cell: int) -> None:
+        """Open ``cell`` in the inspector (answer arrives as ``elite_details``)."""
+        if self.frame is None or not 0 <= cell < len(self.frame.snapshot.confidences):
+            return
+        if self.frame.snapshot.elite_generations[cell] < 0:
+            self.status.emit("That class has no image yet.")
+            return
+        self._inspect_target = cell
+        self.worker.request_elite(cell)
+
+    def _refresh_inspector(self) -> None:
+        if self.inspector.cell >= 0:
+            self.worker.request_elite(self.inspector.cell)
+
+    def _elite_details(self, details) -> None:
+        if details.run_id != self.run_id and self.frame is not None \
+                and details.run_id != self.frame.run_id:
+            return
+        self.inspector.show_details(details)
+        if self.grid.selected_cell() != details.cell:
+            self.grid.select_cell(details.cell)
+
+    def _plot_selected(self, cell: int) -> None:
+        self.grid.select_cell(cell)
+        self.inspect(cell)
+
+    def score_on(self, cell: int, model_name: str) -> None:
+        entry = self._entry(model_name)
+        random_init = False
+        if entry is not None and entry.weights_missing:
+            ok, random_init = self.obtain_weights(model_name)
+            if not ok:
+                return
+            self._refresh_entries()
+        self.status.emit(f"Scoring on {entry.label if entry else model_name}…")
+        self.worker.score_on(cell, model_name, random_init)
+
+    def save_image(self, cell: int) -> None:
+        details = self.inspector.details
+        if details is None or details.cell != cell:
+            return
+        from ..core.gallery.export import slug
+
+        start = Path(self.settings.get("export/last_folder")) / f"{slug(details.class_name)}.png"
+        path, _ = QFileDialog.getSaveFileName(self, "Save image", str(start), "PNG image (*.png)")
+        if path:
+            self.save_details_png(details, path)
+
+    def save_details_png(self, details, path: str | Path, image: np.ndarray | None = None) -> Path:
+        """Write the inspected elite (or its high-resolution rendering) with provenance."""
+        import json
+
+        from ..core.errors import FoolingError
+        from ..core.gallery import write_png
+
+        path = Path(path)
+        if path.suffix.lower() != ".png":
+            path = path.with_suffix(".png")
+        text = {"model": details.model_label, "class_index": str(details.class_index),
+                "class_name": details.class_name, "confidence": repr(details.confidence),
+                "generation": str(details.generation), "encoding": details.encoding}
+        if details.encoding == "cppn":
+            text["genome"] = json.dumps(details.genome, separators=(",", ":"))
+        try:
+            write_png(path, details.image if image is None else image, text)
+        except FoolingError as exc:
+            self.show_error(str(exc))
+            return path
+        self.settings.set("export/last_folder", str(path.parent))
+        self.status.emit(f"Saved {path}")
+        return path
+
+    def _rendered(self, result) -> None:
+        details = self.inspector.details
+        if details is None or details.cell != result.cell:
+            return
+        from ..core.gallery.export import slug
+
+        h, w = result.image.shape[:2]
+        start = Path(self.settings.get("export/last_folder")) / f"{slug(result.class_name)}_{w}px.png"
+        path, _ = QFileDialog.getSaveFileName(self, f"Save the {w}×{h} rendering", str(start),
+                                              "PNG image (*.png)")
+        if path:
+            self.save_details_png(details, path, result.image)
+
+    # -- export --------------------------------------------------------------------
+    def export_gallery(self) -> None:
+        """File → Export gallery: choose a parent folder; a named gallery folder goes in it."""
+        if self.frame is None:
+            self.show_error("There is nothing to export yet; start a run first.")
+            return
+        parent = QFileDialog.getExistingDirectory(self, "Choose where to put the gallery",
+                                                  self.settings.get("export/last_folder"))
+        if not parent:
+            return
+        out = Path(parent) / self.gallery_name()
+        overwrite = False
+        if out.exists() and any(out.iterdir()):
+            answer = QMessageBox.question(self, "Replace gallery?",
+                                          f"{out} already exists. Replace it?")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            overwrite = True
+        self.export_gallery_to(out, overwrite)
+
+    def gallery_name(self) -> str:
+        from ..core.gallery.export import slug
+
+        f = self.frame
+        return (f"{slug(f.model.name)}_{f.config.encoding}_seed{f.config.seed}"
+                f"_gen{max(f.snapshot.generation, 0)}")
+
+    def export_gallery_to(self, out_dir: str | Path, overwrite: bool = False):
+        """Export the current run's elites to ``out_dir`` (in the worker thread)."""
+        out_dir = Path(out_dir)
+        self.settings.set("export/last_folder", str(out_dir.parent))
+        job = self.worker.export(out_dir, overwrite)
+        job.returned.connect(lambda manifest: self.status.emit(
+            f"Gallery written to {Path(manifest).parent}"))
+        self.status.emit(f"Exporting to {out_dir}…")
+        return job
+
+    # -- messages and shutdown -----------------------------------------------------
+    def show_error(self, message: str) -> None:
+        log.warning("%s", message)
+        self.errors.append(message)
+        self.banner.show_message(message)
+        self.status.emit(message)
+
+    def stats(self) -> dict:
+        """Numbers for ``--stats`` and the status bar."""
+        snap = self.frame.snapshot if self.frame is not None else None
+        return {
+            "generations": int(snap.generation) if snap else 0,
+            "evaluations": int(snap.evaluations) if snap else 0,
+            "evals_per_second": round(float(snap.evals_per_second), 1) if snap else 0.0,
+            "snapshots_drawn": self.snapshots_drawn,
+            "min_confidence": float(snap.min_confidence) if snap else 0.0,
+            "median_confidence": float(np.median(np.clip(snap.confidences, 0, None)))
+            if snap is not None and snap.confidences.size else 0.0,
+            "classes": int(snap.confidences.size) if snap else 0,
+            "model": self.frame.model.label if self.frame else "",
+            "encoding": self.frame.config.encoding if self.frame else "",
+        }
+
+    def shutdown(self) -> None:
+        self._remember()
+        self.downloads.shutdown(3000)
+        self.worker.shutdown(5000)
+

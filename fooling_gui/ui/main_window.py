@@ -1,0 +1,147 @@
+"""The main window: a tab per pane (Evolution first), menus, status bar, saved layout.
+
+Other panes ("Feature visualisation", "Adversarial", "Defences") are added with
+:meth:`MainWindow.add_pane`. A pane that owns worker threads gives itself a
+``shutdown()`` method; the window calls it on close, before the threads would be
+destroyed.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+
+from .. import __version__
+from .evolution_view import EvolutionView
+from .settings import Settings
+
+DEFAULT_SIZE = (1400, 900)
+
+
+class MainWindow(QMainWindow):
+    """The window people open.
+
+    Args:
+        settings: persistent settings (tests pass one backed by a file in tmp_path).
+        evolution: the Evolution pane (built from ``settings`` when omitted).
+    """
+
+    def __init__(self, settings: Settings, evolution: EvolutionView | None = None):
+        super().__init__()
+        self.settings = settings
+        self.setWindowTitle("fooling-gui — images that fool neural networks")
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.setCentralWidget(self.tabs)
+        self.evolution = evolution or EvolutionView(settings)
+        self.add_pane("Evolution", self.evolution)
+        self._closed = False
+
+        self.gen_label = QLabel("generation —")
+        self.rate_label = QLabel("— evaluations/s")
+        self.model_label = QLabel("")
+        for w in (self.model_label, self.gen_label, self.rate_label):
+            w.setContentsMargins(8, 0, 8, 0)
+            self.statusBar().addPermanentWidget(w)
+        self.evolution.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.evolution.frame_drawn.connect(self._frame_drawn)
+        self._build_menus()
+        self._restore_layout()
+
+    # -- panes ---------------------------------------------------------------------
+    def add_pane(self, title: str, widget: QWidget) -> int:
+        """Add a pane as a tab; returns its index. Give the widget ``shutdown()`` if it
+        owns threads."""
+        return self.tabs.addTab(widget, title)
+
+    def panes(self) -> list[QWidget]:
+        return [self.tabs.widget(i) for i in range(self.tabs.count())]
+
+    # -- menus ---------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        ev = self.evolution
+        file_menu = self.menuBar().addMenu("&File")
+        self.export_action = self._action(file_menu, "&Export gallery…", ev.export_gallery,
+                                          QKeySequence("Ctrl+E"))
+        self._action(file_menu, "&Save inspected image…",
+                     lambda: ev.inspector.cell >= 0 and ev.save_image(ev.inspector.cell),
+                     QKeySequence.StandardKey.Save)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        run_menu = self.menuBar().addMenu("&Run")
+        self._action(run_menu, "&Start", ev.start, QKeySequence("Ctrl+Return"))
+        self._action(run_menu, "&Pause / resume", ev.toggle_pause, QKeySequence("Ctrl+P"))
+        self._action(run_menu, "S&top", ev.stop, QKeySequence("Ctrl+."))
+        self._action(run_menu, "&Reset", ev.reset)
+
+        view_menu = self.menuBar().addMenu("&View")
+        self._action(view_menu, "&Elites", lambda: ev.views.setCurrentWidget(ev.grid),
+                     QKeySequence("Ctrl+1"))
+        self._action(view_menu, "&Offspring", lambda: ev.views.setCurrentWidget(ev.offspring),
+                     QKeySequence("Ctrl+2"))
+        self._action(view_menu, "&Find class…", lambda: ev.grid.filter_edit.setFocus(),
+                     QKeySequence.StandardKey.Find)
+
+        help_menu = self.menuBar().addMenu("&Help")
+        self._action(help_menu, "&About", self._about)
+
+    def _action(self, menu, text, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        return action
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self, "About fooling-gui",
+            f"<b>fooling-gui {__version__}</b><p>Reproduces Nguyen, Yosinski &amp; Clune, "
+            "<i>Deep Neural Networks are Easily Fooled: High Confidence Predictions for "
+            "Unrecognizable Images</i> (CVPR 2015): evolution finds images a network labels "
+            "with 99.99 % confidence although no person recognises them.</p>"
+            "<p>Sample MNIST digits: LeCun &amp; Cortes, CC BY-SA 3.0.</p>")
+
+    # -- status --------------------------------------------------------------------
+    def _frame_drawn(self, frame) -> None:
+        snap = frame.snapshot
+        self.gen_label.setText(f"generation {max(snap.generation, 0):,}")
+        self.rate_label.setText(f"{snap.evals_per_second:,.0f} evaluations/s")
+        self.model_label.setText(f"{snap.model_label} · {snap.encoding}")
+
+    # -- layout persistence and closing --------------------------------------------
+    def _restore_layout(self) -> None:
+        s = self.settings
+        geometry = s.get("window/geometry")
+        if geometry.isEmpty() or not self.restoreGeometry(geometry):
+            self.resize(*DEFAULT_SIZE)
+        state = s.get("window/state")
+        if not state.isEmpty():
+            self.restoreState(state)
+        for key, splitter in (("window/evolution_splitter", self.evolution.splitter),
+                              ("window/view_splitter", self.evolution.view_splitter)):
+            saved = s.get(key)
+            if not saved.isEmpty():
+                splitter.restoreState(saved)
+
+    def save_layout(self) -> None:
+        s = self.settings
+        s.set("window/geometry", self.saveGeometry())
+        s.set("window/state", self.saveState())
+        s.set("window/evolution_splitter", self.evolution.splitter.saveState())
+        s.set("window/view_splitter", self.evolution.view_splitter.saveState())
+        s.sync()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        """Save the layout and stop every pane's workers before the window goes."""
+        if not self._closed:
+            self._closed = True
+            self.save_layout()
+            for pane in self.panes():
+                shutdown = getattr(pane, "shutdown", None)
+                if callable(shutdown):
+                    shutdown()
+            self.settings.sync()
+        super().closeEvent(event)
+

@@ -1,0 +1,49 @@
+"""Which models the selector offers, and whether their weights are here (no Qt)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class ModelEntry:
+    """One line of the model selector."""
+
+    name: str  # registry name or a custom model file path
+    label: str  # short, for the combo box
+    description: str  # one line, for tooltips
+    imagenet: bool  # a torchvision model whose weights may have to be fetched
+
+    @property
+    def weights_missing(self) -> bool:
+        """Checked on the file system each time (a download may have just finished)."""
+        if not self.imagenet:
+            return False
+        from ..core.models import weights_present
+
+        return not weights_present(self.name)
+
+
+def model_entries() -> list[ModelEntry]:
+    """LeNet, then AlexNet (the paper's network) and the other featured ImageNet models,
+    then every other torchvision classifier (from the model registry's own order)."""
+    from ..core.models import available_models
+    from ..core.models.torchvision_models import display_name
+
+    entries = []
+    for info in available_models(all_imagenet=True):
+        if info.kind == "mnist":
+            label = "LeNet · MNIST digits"
+        elif info.kind == "imagenet":
+            paper = " (the paper's)" if info.name == "alexnet" else ""
+            fetch = "" if info.weights_present else "  ↓"
+            label = f"{display_name(info.name)} · ImageNet{paper}{fetch}"
+        else:
+            label = custom_label(info.name)
+        entries.append(ModelEntry(info.name, label, info.description, info.kind == "imagenet"))
+    return entries
+
+
+def custom_label(path: str | Path) -> str:
+    return f"Custom: {Path(path).name}"

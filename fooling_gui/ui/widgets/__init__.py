@@ -1,0 +1,1 @@
+"""Widgets that draw snapshots; none of them runs a model."""

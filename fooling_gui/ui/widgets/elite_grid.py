@@ -1,0 +1,293 @@
+"""The live grid of class elites: one tile per class, scrolling, zooming, filtering.
+
+A ``QListView`` in icon mode paints only the visible tiles, so ImageNet's 1000
+classes scroll smoothly; a proxy model filters by class name. Tiles show the image
+scaled without blur, the class name and the confidence, and flash when improved.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from PySide6.QtCore import (QAbstractListModel, QModelIndex, QRect, QSize,
+                            QSortFilterProxyModel, Qt, QTimer, Signal)
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QListView, QSlider,
+                               QStyle, QStyledItemDelegate, QVBoxLayout, QWidget)
+
+from ...core.formatting import format_confidence
+from .. import theme
+
+CELL_ROLE = Qt.ItemDataRole.UserRole + 1
+FLASH_SECONDS = 0.9
+THUMB_MAX = 128  # longest side kept per tile (ImageNet's 256 px → 128 px by striding)
+
+
+def to_qimage(image: np.ndarray) -> QImage:
+    """``(H, W, 1|3)`` uint8 → a QImage that owns its pixels."""
+    arr = np.ascontiguousarray(image)
+    h, w, c = arr.shape
+    fmt = QImage.Format.Format_Grayscale8 if c == 1 else QImage.Format.Format_RGB888
+    return QImage(arr.data, w, h, w * c, fmt).copy()
+
+
+def thumbnail(image: np.ndarray, longest: int = THUMB_MAX) -> np.ndarray:
+    """Shrink by an integer stride (nearest neighbour, no blur) to at most ``longest``."""
+    step = max(1, int(np.ceil(max(image.shape[:2]) / longest)))
+    return image[::step, ::step] if step > 1 else image
+
+
+class EliteGridModel(QAbstractListModel):
+    """One row per archive cell: its class, confidence, generation and picture."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.names: tuple[str, ...] = ()
+        self.class_indices = np.zeros(0, dtype=np.int64)
+        self.confidences = np.zeros(0)
+        self.generations = np.zeros(0, dtype=np.int64)
+        self.images: list[QImage | None] = []
+        self.flash_start = np.zeros(0)
+
+    def reset_cells(self, class_indices: np.ndarray, names: tuple[str, ...]) -> None:
+        self.beginResetModel()
+        self.names = tuple(names)
+        self.class_indices = np.asarray(class_indices).copy()
+        n = len(self.names)
+        self.confidences = np.full(n, -1.0)
+        self.generations = np.full(n, -1, dtype=np.int64)
+        self.images = [None] * n
+        self.flash_start = np.full(n, -np.inf)
+        self.endResetModel()
+
+    def update_from(self, snapshot, flash: bool = True) -> None:
+        """Take new elites from a snapshot; converts only the cells that changed."""
+        changed = np.flatnonzero((snapshot.confidences != self.confidences)
+                                 | (snapshot.elite_generations != self.generations))
+        if changed.size == 0:
+            return
+        for cell in changed:
+            if snapshot.elite_generations[cell] >= 0:
+                self.images[cell] = to_qimage(thumbnail(snapshot.elite_images[cell]))
+        self.confidences = snapshot.confidences.copy()
+        self.generations = snapshot.elite_generations.copy()
+        if flash:
+            improved = changed[self.generations[changed] > 0]  # generation 0 is not news
+            self.flash_start[improved] = time.monotonic()
+        lo, hi = int(changed.min()), int(changed.max())
+        self.dataChanged.emit(self.index(lo), self.index(hi))
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 — Qt API
+        return 0 if parent.isValid() else len(self.names)
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row = index.row()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.names[row]
+        if role == CELL_ROLE:
+            return row
+        if role == Qt.ItemDataRole.ToolTipRole:
+            conf = self.confidences[row]
+            if conf < 0:
+                return f"{self.names[row]}: no image yet"
+            return (f"{self.names[row]} (class {self.class_indices[row]})\n"
+                    f"{format_confidence(conf)} · found in generation {self.generations[row]}")
+        return None
+
+
+class EliteTileDelegate(QStyledItemDelegate):
+    """Paints one tile: picture (nearest-neighbour), name, confidence, flash, selection."""
+
+    def __init__(self, model: EliteGridModel, parent=None):
+        super().__init__(parent)
+        self._model = model
+        self.tile = 132
+
+    def sizeHint(self, option, index) -> QSize:  # noqa: N802
+        return QSize(self.tile + 12, self.tile + 46)
+
+    def paint(self, painter: QPainter, option, index: QModelIndex) -> None:
+        model = self._model
+        row = index.data(CELL_ROLE)
+        rect: QRect = option.rect.adjusted(4, 4, -4, -4)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        hover = bool(option.state & QStyle.StateFlag.State_MouseOver)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(theme.RAISED if selected or hover else theme.PANEL))
+        painter.drawRoundedRect(rect, 6, 6)
+
+        side = min(rect.width() - 12, rect.height() - 46)
+        img_rect = QRect(rect.left() + (rect.width() - side) // 2, rect.top() + 6, side, side)
+        image = model.images[row]
+        if image is not None:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+            painter.drawImage(img_rect, image)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        else:
+            painter.setBrush(QColor(theme.BASE))
+            painter.drawRect(img_rect)
+            painter.setPen(QColor(theme.MUTED))
+            painter.drawText(img_rect, Qt.AlignmentFlag.AlignCenter, "…")
+
+        # Flash: a bright frame fading out after the elite improved.
+        age = time.monotonic() - model.flash_start[row]
+        if age < FLASH_SECONDS:
+            c = QColor(theme.FLASH)
+            c.setAlphaF(max(0.0, 1.0 - age / FLASH_SECONDS))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(QPen(c, 3))
+            painter.drawRoundedRect(rect.adjusted(1, 1, -1, -1), 6, 6)
+        if selected:
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(QPen(QColor(theme.ACCENT), 2))
+            painter.drawRoundedRect(rect.adjusted(1, 1, -1, -1), 6, 6)
+
+        text_top = img_rect.bottom() + 4
+        name_rect = QRect(rect.left() + 4, text_top, rect.width() - 8, 17)
+        conf_rect = QRect(rect.left() + 4, text_top + 17, rect.width() - 8, 17)
+        font = QFont(option.font)
+        painter.setFont(font)
+        painter.setPen(QColor(theme.TEXT))
+        name = painter.fontMetrics().elidedText(model.names[row], Qt.TextElideMode.ElideRight,
+                                                name_rect.width())
+        painter.drawText(name_rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter,
+                         name)
+        conf = model.confidences[row]
+        bold = QFont(font)
+        bold.setBold(True)
+        painter.setFont(bold)
+        if conf >= 0:
+            painter.setPen(QColor(theme.GOOD if conf >= 0.9999 else
+                                  theme.TEXT if conf >= 0.99 else theme.WARN))
+            text = format_confidence(conf)
+        else:
+            painter.setPen(QColor(theme.MUTED))
+            text = "—"
+        painter.drawText(conf_rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter,
+                         text)
+        painter.restore()
+
+
+class _NameFilter(QSortFilterProxyModel):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setFilterRole(Qt.ItemDataRole.DisplayRole)
+
+
+class EliteGrid(QWidget):
+    """Filter box, zoom slider and the tile view.
+
+    Signals:
+        cell_selected(int): the user selected a tile (-1: none).
+        cell_activated(int): the user clicked a tile (open it in the inspector).
+    """
+
+    cell_selected = Signal(int)
+    cell_activated = Signal(int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.model = EliteGridModel(self)
+        self.proxy = _NameFilter(self)
+        self.proxy.setSourceModel(self.model)
+
+        self.filter_edit = QLineEdit(placeholderText="Filter classes by name…")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.textChanged.connect(self._filter_changed)
+        self.zoom = QSlider(Qt.Orientation.Horizontal)
+        self.zoom.setRange(48, 256)
+        self.zoom.setValue(132)
+        self.zoom.setFixedWidth(140)
+        self.zoom.setToolTip("Tile size")
+        self.zoom.valueChanged.connect(self.set_tile_size)
+        self.count_label = QLabel(objectName="muted")
+
+        self.view = QListView()
+        self.view.setViewMode(QListView.ViewMode.IconMode)
+        self.view.setResizeMode(QListView.ResizeMode.Adjust)
+        self.view.setMovement(QListView.Movement.Static)
+        self.view.setUniformItemSizes(True)
+        self.view.setSelectionMode(QListView.SelectionMode.SingleSelection)
+        self.view.setMouseTracking(True)
+        self.view.setSpacing(2)
+        self.view.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
+        self.delegate = EliteTileDelegate(self.model, self.view)
+        self.view.setItemDelegate(self.delegate)
+        self.view.setModel(self.proxy)
+        self.view.selectionModel().currentChanged.connect(self._current_changed)
+        self.view.clicked.connect(self._clicked)
+
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.filter_edit, 1)
+        top.addWidget(self.count_label)
+        top.addSpacing(8)
+        top.addWidget(QLabel("Zoom", objectName="muted"))
+        top.addWidget(self.zoom)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.view, 1)
+
+        # Repaint while tiles are flashing, at most ~30 times a second.
+        self._flash_timer = QTimer(self, interval=33)
+        self._flash_timer.timeout.connect(self._animate_flash)
+
+    # -- data ----------------------------------------------------------------------
+    def reset_cells(self, class_indices, names) -> None:
+        self.model.reset_cells(class_indices, names)
+        self._update_count()
+
+    def update_from(self, snapshot) -> None:
+        self.model.update_from(snapshot)
+        if np.any(time.monotonic() - self.model.flash_start < FLASH_SECONDS):
+            self._flash_timer.start()
+
+    # -- selection -----------------------------------------------------------------
+    def select_cell(self, cell: int) -> None:
+        """Select and show ``cell`` (from the plot); clears a filter that hides it."""
+        if not 0 <= cell < self.model.rowCount():
+            self.view.clearSelection()
+            return
+        index = self.proxy.mapFromSource(self.model.index(cell))
+        if not index.isValid():
+            self.filter_edit.clear()
+            index = self.proxy.mapFromSource(self.model.index(cell))
+        self.view.setCurrentIndex(index)
+        self.view.scrollTo(index)
+
+    def selected_cell(self) -> int:
+        index = self.view.currentIndex()
+        return index.data(CELL_ROLE) if index.isValid() else -1
+
+    def set_tile_size(self, size: int) -> None:
+        self.delegate.tile = int(size)
+        self.view.setGridSize(QSize(size + 12, size + 46))
+        self.view.doItemsLayout()
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.cell_selected.emit(current.data(CELL_ROLE) if current.isValid() else -1)
+
+    def _clicked(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.cell_activated.emit(index.data(CELL_ROLE))
+
+    def _filter_changed(self, text: str) -> None:
+        self.proxy.setFilterFixedString(text.strip())
+        self._update_count()
+
+    def _update_count(self) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.count_label.setText(f"{total} classes" if shown == total else f"{shown} of {total}")
+
+    def _animate_flash(self) -> None:
+        if not np.any(time.monotonic() - self.model.flash_start < FLASH_SECONDS + 0.05):
+            self._flash_timer.stop()
+        self.view.viewport().update()

@@ -8,7 +8,9 @@ licensed CC BY-SA 3.0.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -44,7 +46,9 @@ def mnist_torchvision(root: str | Path | None = None, download: bool = False,
 
     root = Path(root) if root is not None else default_data_root()
     try:
-        ds = MNIST(str(root), train=train, download=download and not is_offline())
+        # torchvision reports its download on stdout, which belongs to our JSON output.
+        with contextlib.redirect_stdout(sys.stderr):
+            ds = MNIST(str(root), train=train, download=download and not is_offline())
     except (RuntimeError, OSError) as exc:
         how = "could not be downloaded" if download and not is_offline() else "was not downloaded"
         raise FoolingError(f"MNIST is not in {root} and {how} ({str(exc).strip().rstrip('.')}).") from None

@@ -25,6 +25,20 @@ def _qt_message_handler(mode, context, message) -> None:
     logging.getLogger("qt").log(level, "%s", message)
 
 
+def _timed_window_size() -> tuple[int, int]:
+    """``FOOLING_GUI_WINDOW_SIZE=1920x1080`` overrides the default 1400×900."""
+    from .main_window import DEFAULT_SIZE
+
+    text = os.environ.get("FOOLING_GUI_WINDOW_SIZE", "")
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+        if w >= 640 and h >= 480:
+            return w, h
+    except ValueError:
+        pass
+    return DEFAULT_SIZE
+
+
 def make_application(argv: list[str] | None = None):
     """The QApplication (created once), themed."""
     from PySide6.QtCore import qInstallMessageHandler
@@ -57,10 +71,16 @@ def run_app(args: argparse.Namespace) -> int:
 
     settings = Settings(os.environ.get(SETTINGS_ENV) or None)
     window = MainWindow(settings)
+    if args.run_for is not None:  # timed runs (docs, checks) use a reproducible size
+        window.resize(*_timed_window_size())
     probe = LatencyProbe(10, window)
     window.show()
-    window.evolution.load_initial(model=args.window_model, encoding=args.window_encoding,
-                                  seed=args.window_seed)
+    try:
+        window.evolution.load_initial(model=args.window_model, encoding=args.window_encoding,
+                                      seed=args.window_seed, interactive=args.run_for is None)
+    except BaseException:
+        window.close()  # stop the worker threads before the error reaches the CLI
+        raise
     probe.start()
     timed = None
     if args.run_for is not None:

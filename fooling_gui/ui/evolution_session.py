@@ -111,6 +111,53 @@ def adapt_channels(images: torch.Tensor, channels: int) -> torch.Tensor:
     return (images * weights).sum(dim=1, keepdim=True)
 
 
+class _ChunkTimer:
+    """Picks chunk sizes so that one chunk of work takes about ``chunk_seconds``."""
+
+    def __init__(self, chunk_seconds: float):
+        self.chunk_seconds = chunk_seconds
+        self.seconds_per_item: float | None = None
+
+    def chunk(self, n: int) -> int:
+        if self.seconds_per_item is None:
+            return n  # first call: measure on the whole batch
+        return max(1, int(self.chunk_seconds / max(self.seconds_per_item, 1e-9)))
+
+    def record(self, seconds: float, n: int) -> None:
+        per_item = seconds / max(n, 1)
+        self.seconds_per_item = (per_item if self.seconds_per_item is None
+                                 else 0.7 * self.seconds_per_item + 0.3 * per_item)
+
+
+class CheckedEncoding:
+    """An encoding whose rendering runs in chunks with a checkpoint between them.
+
+    Only rendering is chunked: it is deterministic per genome, so the images are
+    exactly those of one call. Mutation draws random numbers per call and stays whole,
+    so a seed gives the same run in the window as on the command line.
+    """
+
+    def __init__(self, encoding, checkpoint: Callable[[], None], chunk_seconds: float = 0.12):
+        self._inner = encoding
+        self._checkpoint = checkpoint
+        self._timer = _ChunkTimer(chunk_seconds)
+
+    def __getattr__(self, name: str) -> Any:  # name, channels, mutate, pack, describe, …
+        return getattr(self._inner, name)
+
+    def render(self, genomes, size):
+        n = len(genomes)
+        chunk = self._timer.chunk(n)
+        start = time.perf_counter()
+        parts = []
+        for i in range(0, n, chunk):
+            if i:
+                self._checkpoint()
+            parts.append(self._inner.render(genomes[i:i + chunk], size))
+        self._timer.record(time.perf_counter() - start, n)
+        return torch.cat(parts) if len(parts) > 1 else parts[0]
+
+
 class CheckedClassifier:
     """A classifier whose forward passes run in chunks with a checkpoint between them.
 
@@ -120,19 +167,17 @@ class CheckedClassifier:
     the whole batch is one chunk and nothing changes.
     """
 
-    def __init__(self, classifier, checkpoint: Callable[[], None], chunk_seconds: float = 0.08):
+    def __init__(self, classifier, checkpoint: Callable[[], None], chunk_seconds: float = 0.12):
         self._inner = classifier
         self._checkpoint = checkpoint
-        self._chunk_seconds = chunk_seconds
-        self._seconds_per_image: float | None = None
+        self._timer = _ChunkTimer(chunk_seconds)
 
     def __getattr__(self, name: str) -> Any:  # spec, device, module, top_k, …
         return getattr(self._inner, name)
 
     def probabilities(self, images: torch.Tensor, batch_size: int | None = None) -> torch.Tensor:
         n = images.shape[0]
-        chunk = n if self._seconds_per_image is None else max(
-            1, int(self._chunk_seconds / max(self._seconds_per_image, 1e-9)))
+        chunk = self._timer.chunk(n)
         if batch_size is not None:
             chunk = min(chunk, batch_size)
         parts = []
@@ -141,9 +186,7 @@ class CheckedClassifier:
             if i:
                 self._checkpoint()
             parts.append(self._inner.probabilities(images[i:i + chunk]))
-        per_image = (time.perf_counter() - start) / max(n, 1)
-        self._seconds_per_image = (per_image if self._seconds_per_image is None
-                                   else 0.7 * self._seconds_per_image + 0.3 * per_image)
+        self._timer.record(time.perf_counter() - start, n)
         return torch.cat(parts) if len(parts) > 1 else parts[0]
 
 
@@ -199,8 +242,15 @@ class EvolutionSession:
         initial, seeded_from = None, ""
         if seed_cell is not None:
             initial, seeded_from = self._seed_genomes(seed_cell, config, classifier)
+        from ..core.encodings import make_encoding
+
+        # Long steps check in between chunks, so pause and stop act within ~0.1 s.
         checked = CheckedClassifier(classifier, control.checkpoint)
-        run = EvolutionRun(config, classifier=checked, initial_genomes=initial)
+        encoding = make_encoding(config.encoding, classifier.spec.channels,
+                                 classifier.spec.image_size, device=config.device,
+                                 **config.encoding_params)
+        run = EvolutionRun(config, classifier=checked, initial_genomes=initial,
+                           encoding=CheckedEncoding(encoding, control.checkpoint))
         self.run, self.seeded_from = run, seeded_from
         self.run_id += 1
         model = ModelInfo.of(classifier)
@@ -208,11 +258,20 @@ class EvolutionSession:
 
     def _step_until_done(self, control, run: EvolutionRun, model: ModelInfo) -> Iterator[RunFrame]:
         run_id = self.run_id
+        base_interval = control.interval_s
         while not run.finished:
             run.step()
             # Snapshots copy every elite and consume the pending history, so one is
             # built only when it will be sent at once (see JobControl.emit_due).
-            yield self._frame(run_id, run, model) if control.emit_due() else None
+            if not control.emit_due():
+                yield None
+                continue
+            start = time.perf_counter()
+            frame = self._frame(run_id, run, model)
+            # 1000 ImageNet elites are 200 MB to copy: space frames out so that
+            # copying never takes more than about a tenth of the worker's time.
+            control.interval_s = max(base_interval, 9.0 * (time.perf_counter() - start))
+            yield frame
         return self._frame(run_id, run, model)
 
     def _frame(self, run_id: int, run: EvolutionRun, model: ModelInfo) -> RunFrame:
@@ -286,8 +345,8 @@ class EvolutionSession:
             raise FoolingError("Only CPPN images can be rendered at another resolution.")
         if not 16 <= size <= 8192:
             raise FoolingError("Choose a size between 16 and 8192 pixels.")
-        with torch.inference_mode():
-            image = to_uint8(quantize(run.encoding.render([elite.genome], (size, size))))[0]
+        # Bounded memory however large: the renderer works through pixel chunks.
+        image = run.encoding.render_large(elite.genome, (size, size))
         return RenderResult(self.run_id, cell, elite.class_name, image)
 
     def export(self, out_dir: str | Path, overwrite: bool) -> Path:

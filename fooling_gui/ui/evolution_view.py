@@ -11,8 +11,17 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton,
-                               QSplitter, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..core.evolution import DEFAULT_BATCH, RunConfig
 from .evolution_worker import FINISHED, IDLE, LOADING, PAUSED, RUNNING, STOPPED, EvolutionWorker
@@ -86,7 +95,7 @@ class EvolutionView(QWidget):
         self._model_entries: list[ModelEntry] = []
 
         self.controls = RunControls()
-        self.controls.setMinimumWidth(250)
+        self.controls.setMinimumWidth(270)
         self.controls.setMaximumWidth(340)
         self.grid = EliteGrid()
         self.offspring = OffspringView()
@@ -111,7 +120,7 @@ class EvolutionView(QWidget):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)
-        self.splitter.setSizes([270, 800, 330])
+        self.splitter.setSizes([280, 780, 340])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.banner)
@@ -128,7 +137,6 @@ class EvolutionView(QWidget):
         w = self.worker
         w.frame.connect(self.draw)
         w.state_changed.connect(self._state_changed)
-        w.model_ready.connect(self._model_ready)
         w.failed.connect(self.show_error)
         w.elite_details.connect(self._elite_details)
         w.scored.connect(self.inspector.show_score)
@@ -148,8 +156,19 @@ class EvolutionView(QWidget):
 
     # -- set-up --------------------------------------------------------------------
     def load_initial(self, model: str | None = None, encoding: str | None = None,
-                     seed: int | None = None) -> None:
-        """Fill the model list and load the starting model (settings, else LeNet)."""
+                     seed: int | None = None, interactive: bool = True) -> None:
+        """Fill the model list and load the starting model (settings, else LeNet).
+
+        Args:
+            model, encoding, seed: from the command line; settings fill what is None.
+            interactive: may ask how to get missing weights; otherwise a model given
+                on the command line that cannot load at once is an error.
+
+        Raises:
+            FoolingError: ``interactive`` is False and ``model`` cannot be used.
+        """
+        from ..core.errors import FoolingError
+
         self._model_entries = model_entries()
         self.controls.set_models([(e.name, e.label, e.description) for e in self._model_entries])
         self.inspector.set_models([(e.name, e.label) for e in self._model_entries])
@@ -157,11 +176,23 @@ class EvolutionView(QWidget):
         self.controls.set_encoding(encoding or s.get("run/encoding"))
         self.controls.set_seed(s.get("run/seed") if seed is None else seed)
         self.controls.set_batch(s.get("run/batch"))
-        name = model or s.get("run/model")
-        entry = self._entry(name)
-        if entry is not None and entry.weights_missing and model is None:
-            name = "lenet"  # never open on a dialog: the remembered model lost its weights
-        if not self._select(name, ask=model is not None):
+        if model is not None:
+            entry = self._entry(model.lower())
+            model = entry.name if entry is not None else model
+            if not interactive:
+                if entry is None and not Path(model).exists():
+                    raise FoolingError(f"There is no model called {model!r}; see "
+                                       "`fooling-gui models`.")
+                if entry is not None and entry.weights_missing:
+                    raise FoolingError(f"The {model} weights are not on this computer; open the "
+                                       "window without --run-for to download or locate them.")
+            if self._select(model, ask=interactive):
+                return
+        remembered = s.get("run/model")
+        entry = self._entry(remembered)
+        # Never open on a dialog: a remembered model that lost its weights falls back.
+        usable = (not entry.weights_missing) if entry is not None else Path(remembered).exists()
+        if not (usable and self._select(remembered, ask=False)):
             self._select("lenet", ask=False)
 
     def _entry(self, name: str) -> ModelEntry | None:

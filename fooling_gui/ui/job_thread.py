@@ -281,7 +281,7 @@ class _Worker(QObject):
             else:
                 self._end(job, "failed", str(exc))
             return
-        except Exception as exc:  # noqa: BLE001 — a bug in a job must not kill the app
+        except Exception as exc:
             log.exception("Job %r failed", job.name)
             self._end(job, "failed", f"Unexpected error: {type(exc).__name__}: {exc}".rstrip(".")
                       + " (details in the log).")
@@ -306,7 +306,7 @@ class _Worker(QObject):
         if job.gen is not None:
             try:
                 job.gen.close()  # runs the job's finally blocks
-            except Exception:  # noqa: BLE001
+            except Exception:
                 log.exception("Job %r failed while closing", job.name)
         self._flush(job)
         job.control._publish = None

@@ -133,7 +133,7 @@ class MainWindow(QMainWindow):
         s.set("window/view_splitter", self.evolution.view_splitter.saveState())
         s.sync()
 
-    def closeEvent(self, event) -> None:  # noqa: N802
+    def closeEvent(self, event) -> None:
         """Save the layout and stop every pane's workers before the window goes."""
         if not self._closed:
             self._closed = True

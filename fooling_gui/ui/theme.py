@@ -37,8 +37,8 @@ QPushButton:disabled {{ color: #60666d; border-color: #30343a; }}
 QPushButton#primary {{ background: {ACCENT}; color: #0c1722; border-color: {ACCENT};
                        font-weight: 700; }}
 QPushButton#primary:disabled {{ background: #2b4257; color: #6d7f90; border-color: #2b4257; }}
-QLabel#readout {{ font-size: 17pt; font-weight: 700; color: {TEXT}; }}
-QLabel#readoutCaption {{ color: {MUTED}; font-size: 8.5pt; }}
+QLabel#readout {{ font-size: 15pt; font-weight: 700; color: {TEXT}; }}
+QLabel#readoutCaption {{ color: {MUTED}; }}
 QLabel#heading {{ font-size: 14pt; font-weight: 700; }}
 QLabel#muted {{ color: {MUTED}; }}
 QStatusBar {{ color: {MUTED}; }}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -54,6 +55,7 @@ class TimedRun(QObject):
         self._finishing = False
         self.view.frame_drawn.connect(self._frame_drawn)
         self.view.worker.state_changed.connect(self._state_changed)
+        self.view.worker.failed.connect(self._failed)
         self._deadline = QTimer(self, singleShot=True)
         self._deadline.timeout.connect(self.finish)
         self._give_up = QTimer(self, singleShot=True, interval=int(LOAD_GRACE_S * 1000))
@@ -68,6 +70,11 @@ class TimedRun(QObject):
             self._give_up.stop()
             self.probe.reset()  # measure the GUI while evolution runs, not while loading
             self._deadline.start(int(self.run_for * 1000))
+
+    def _failed(self, _message: str) -> None:
+        if not self._deadline.isActive():  # the run could not start: report at once
+            self.exit_code = 1
+            QTimer.singleShot(0, self.finish)
 
     def _frame_drawn(self, frame) -> None:
         now = time.perf_counter()
@@ -86,10 +93,25 @@ class TimedRun(QObject):
             return
         self._finishing = True
         self._latency = self.probe.summary()  # before the stop and the grab disturb it
-        self.view.stop()
-        QTimer.singleShot(400, self._capture)
+        if self.view.worker.running:
+            # Stopping sends one last frame (the generations since the previous one);
+            # picture the window once it is drawn, or after a few seconds regardless.
+            self.view.frame_drawn.connect(self._final_frame_drawn)
+            self._fallback = QTimer(self, singleShot=True, interval=5000)
+            self._fallback.timeout.connect(self._capture)
+            self._fallback.start()
+            self.view.stop()
+        else:
+            QTimer.singleShot(0, self._capture)
+
+    def _final_frame_drawn(self, _frame) -> None:
+        if self.view.worker.state != RUNNING:
+            QTimer.singleShot(50, self._capture)  # let the widgets repaint first
 
     def _capture(self) -> None:
+        if getattr(self, "_captured", False):
+            return
+        self._captured = True
         app = QApplication.instance()
         app.processEvents()
         try:
@@ -99,7 +121,7 @@ class TimedRun(QObject):
                 write_json_atomic(self.collect_stats(), self.stats_path)
         except OSError as exc:
             print(f"fooling-gui: could not write the results ({exc.strerror or exc}).",
-                  file=__import__("sys").stderr)
+                  file=sys.stderr)
             self.exit_code = 2
         if self.view.errors and self.exit_code == 0:
             self.exit_code = 1

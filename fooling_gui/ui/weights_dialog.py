@@ -6,8 +6,15 @@ window and any running evolution stay responsive; cancelling removes the partial
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QDialog, QFileDialog, QHBoxLayout, QLabel, QProgressBar,
-                               QPushButton, QVBoxLayout)
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+)
 
 from .job_thread import Job, JobRunner
 

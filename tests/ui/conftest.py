@@ -7,7 +7,7 @@ import pytest
 pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QThread  # noqa: E402
+from PySide6.QtCore import QThread
 
 
 @pytest.fixture(autouse=True)

@@ -128,8 +128,7 @@ def test_short_request_runs_between_steps_of_a_long_job(qtbot, runner):
 
 def test_final_value_is_never_lost(qtbot, runner):
     def burst(control):
-        for i in range(1000):  # far faster than the throttle
-            yield i
+        yield from range(1000)  # far faster than the throttle
 
     seen = []
     job = runner.submit(burst)

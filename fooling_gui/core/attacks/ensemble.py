@@ -118,8 +118,8 @@ def compare_ensemble(members: Sequence, *, mode: str = "mean", generations: int 
     generations-to-99 % per class are directly comparable.
     """
     ensemble = EnsembleClassifier(members, mode=mode)
-    common = dict(generations=generations, batch=batch, seed=seed, encoding=encoding,
-                  classes=classes)
+    common = {"generations": generations, "batch": batch, "seed": seed,
+              "encoding": encoding, "classes": classes}
     single_run = evolve_against(members[0], **common)
     ensemble_run = evolve_against(ensemble, **common)
     filled = ensemble_run.filled

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ..models.classifier import Classifier
-from .evolved import evolve_against
 from ..images import from_uint8
+from ..models.classifier import Classifier
 from ..models.training import MnistSplit
+from .evolved import evolve_against
 from .training import accuracy, fooling_spec, train_module, with_fooling_class
 
 DIGITS = tuple(range(10))

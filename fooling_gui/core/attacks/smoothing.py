@@ -73,7 +73,8 @@ class SmoothedClassifier(DerivedClassifier):
         self.size = int(size)
         self.device = classifier.device
         self.module = getattr(classifier, "module", None)
-        what = f"gaussian blur sigma {self.sigma:g}" if kind == "gaussian" else f"median {self.size}x{self.size}"
+        what = (f"gaussian blur sigma {self.sigma:g}" if kind == "gaussian"
+                else f"median {self.size}x{self.size}")
         self.spec = replace(classifier.spec, name=f"{classifier.spec.name}+{self.setting_label}",
                             description=f"{classifier.spec.description} after {what}")
 
@@ -83,7 +84,9 @@ class SmoothedClassifier(DerivedClassifier):
 
     def smooth(self, images: torch.Tensor) -> torch.Tensor:
         x = images.to(self.device, torch.float32)
-        return gaussian_blur(x, self.sigma) if self.kind == "gaussian" else median_filter(x, self.size)
+        if self.kind == "gaussian":
+            return gaussian_blur(x, self.sigma)
+        return median_filter(x, self.size)
 
     def log_probs(self, images: torch.Tensor) -> torch.Tensor:
         return self.inner.log_probs(self.smooth(images))

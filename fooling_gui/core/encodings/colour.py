@@ -30,9 +30,9 @@ def _convert(h: torch.Tensor, base: torch.Tensor, chroma: torch.Tensor,
     def per_channel(values):
         return torch.tensor(values, dtype=h.dtype, device=h.device).view(3, *([1] * h.dim()))
 
-    torch.sub((h * 6.0).unsqueeze(0), per_channel(_HUE_OFFSET), out=out)
-    out.abs_().mul_(per_channel(_HUE_SIGN)).add_(per_channel(_HUE_BIAS)).clamp_(0.0, 1.0)
-    return out.mul_(chroma).add_(base).clamp_(0.0, 1.0)
+    torch.sub((h * 6.0).unsqueeze(0), per_channel(_HUE_OFFSET), out=out).abs_()
+    torch.addcmul(per_channel(_HUE_BIAS), per_channel(_HUE_SIGN), out, out=out).clamp_(0.0, 1.0)
+    return torch.addcmul(base, chroma, out, out=out).clamp_(0.0, 1.0)
 
 
 def hsv_to_rgb(h: torch.Tensor, s: torch.Tensor, v: torch.Tensor,

@@ -187,6 +187,22 @@ def node_depths(genome: CppnGenome) -> dict[int, int]:
     return depth
 
 
+def expressed_nodes(genome: CppnGenome) -> set[int]:
+    """Ids of the outputs and of every node with a path to an output (the rest cannot
+    change the image and need not be computed)."""
+    parents: dict[int, list[int]] = {n.id: [] for n in genome.nodes}
+    for c in genome.connections:
+        parents[c.dst].append(c.src)
+    seen = set(genome.output_ids)
+    stack = list(seen)
+    while stack:
+        for p in parents[stack.pop()]:
+            if p not in seen:
+                seen.add(p)
+                stack.append(p)
+    return seen
+
+
 def layered_nodes(genome: CppnGenome) -> list[list[int]]:
     """Node ids grouped in layers for drawing: inputs first, outputs alone in the last layer,
     hidden nodes by their longest path from the inputs."""

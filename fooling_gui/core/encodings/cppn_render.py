@@ -1,6 +1,6 @@
 """Batched CPPN rendering: a whole list of different genomes in a few tensor ops.
 
-Method. All genomes are merged into one big acyclic graph whose node values are the
+Method. Nodes with no path to an output are dropped. All genomes are merged into one big acyclic graph whose node values are the
 rows of one ``(rows, pixels)`` tensor: rows 0–3 are the shared inputs ``x, y, d,
 bias``; every other node of every genome gets its own row. Rows are sorted by depth
 (longest path from the inputs), then activation, then number of incoming hidden
@@ -15,9 +15,9 @@ connections (most first), so for one depth level:
   evaluated where it is not used.
 
 A batch costs ``levels × activations × slots`` tensor ops (a few hundred) whatever
-its size. Pixels are processed in chunks that keep the value tensor small (cache
-friendly and within a memory budget); the same loop renders one genome at
-4000×4000 px as a uint8 image, chunk by chunk.
+its size. Pixels are processed in blocks of whole image rows that keep the value tensor
+small (cache friendly and within a memory budget); the same loop renders one genome
+at 4000×4000 px as a uint8 image, block by block.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import numpy as np
 import torch
 
 from .colour import to_rgb
-from .cppn_genome import ACTIVATIONS, N_INPUTS, CppnGenome, node_depths
+from .cppn_genome import ACTIVATIONS, N_INPUTS, CppnGenome, expressed_nodes, node_depths
 
 ACTIVATION_IDS = {name: k for k, name in enumerate(ACTIVATIONS)}
 # Each activation's input scale, folded into the weights feeding it to save a pass:
@@ -86,14 +86,18 @@ def build_plan(genomes: Sequence[CppnGenome], device: torch.device) -> RenderPla
     hidden_in: dict[tuple[int, int], list[tuple[int, float]]] = defaultdict(list)
     input_in: list[tuple[int, int, int, float]] = []  # (genome, dst id, input, weight)
     for b, g in enumerate(genomes):
+        # Nodes with no path to an output cannot change the image: skip them.
+        used = expressed_nodes(g)
         for c in g.connections:
+            if c.dst not in used:
+                continue
             if c.src < N_INPUTS:
                 input_in.append((b, c.dst, c.src, c.weight))
             else:
                 hidden_in[(b, c.dst)].append((c.src, c.weight))
         depth = node_depths(g)
         for n in g.nodes:
-            if n.kind != "input":
+            if n.kind != "input" and n.id in used:
                 keys.append((depth[n.id], ACTIVATION_IDS[n.activation],
                              -len(hidden_in.get((b, n.id), ())), b, n.id))
     keys.sort()
@@ -153,15 +157,15 @@ def _activate_(values: torch.Tensor, activation: int) -> None:
         values.clamp_(-1.0, 1.0)
 
 
-def _input_rows(out: torch.Tensor, size: tuple[int, int], p0: int, p1: int) -> None:
-    """Fill rows 0–3 of ``out`` with x, y, d, bias for flat pixel indices ``[p0, p1)``."""
+def _input_rows(out: torch.Tensor, size: tuple[int, int], r0: int, r1: int) -> None:
+    """Fill rows 0–3 of ``out`` with x, y, d, bias for image rows ``[r0, r1)``."""
     h, w = size
-    idx = torch.arange(p0, p1, device=out.device)
-    x, y, d, bias = out[0], out[1], out[2], out[3]
-    torch.remainder(idx, w, out=x)
-    torch.div(idx, w, rounding_mode="floor", out=y)
-    x.mul_(2.0 / w).add_(1.0 / w - 1.0)  # pixel centres in [-1, 1]
-    y.mul_(2.0 / h).add_(1.0 / h - 1.0)
+    grid = out[:N_INPUTS].view(N_INPUTS, r1 - r0, w)
+    x, y, d, bias = grid
+    cols = torch.arange(w, dtype=torch.float32, device=out.device)
+    rows = torch.arange(r0, r1, dtype=torch.float32, device=out.device)
+    x.copy_((cols * 2.0 + 1.0) / w - 1.0)  # pixel centres in [-1, 1], broadcast over rows
+    y.copy_(((rows * 2.0 + 1.0) / h - 1.0)[:, None])
     torch.hypot(x, y, out=d)
     bias.fill_(1.0)
 
@@ -172,10 +176,11 @@ def default_budget(device: torch.device) -> int:
     return 2 * 2**30 if device.type == "cuda" else 32 * 2**20
 
 
-def chunk_pixels(plan: RenderPlan, n_pixels: int, budget_bytes: int) -> int:
-    """How many pixels one pass may hold within ``budget_bytes`` of float32 values."""
+def chunk_rows(plan: RenderPlan, size: tuple[int, int], budget_bytes: int) -> int:
+    """How many image rows one pass may hold within ``budget_bytes`` of float32 values
+    (at least one)."""
     per_pixel = 4 * (plan.n_rows + plan.max_slot + plan.batch * plan.n_outputs)
-    return int(max(1, min(n_pixels, budget_bytes // per_pixel)))
+    return int(max(1, min(size[0], budget_bytes // (per_pixel * size[1]))))
 
 
 def _evaluate_(values: torch.Tensor, plan: RenderPlan, gather: torch.Tensor) -> None:
@@ -194,32 +199,33 @@ def _evaluate_(values: torch.Tensor, plan: RenderPlan, gather: torch.Tensor) -> 
 def render_chunks(plan: RenderPlan, size: tuple[int, int], colour_space: str,
                   target: Callable[[int, int], torch.Tensor], budget_bytes: int | None = None,
                   ) -> Iterator[tuple[int, int, torch.Tensor]]:
-    """Render consecutive flat pixel ranges ``[p0, p1)`` of the ``size`` image.
+    """Render the ``size`` image a block of whole pixel rows at a time.
 
-    For each range, ``target(p0, p1)`` gives the ``(B, channels, p1 - p0)`` tensor (any
-    strides, on the plan's device) to fill with pixels in ``[0, 1]``; the filled tensor
-    is then yielded as ``(p0, p1, tensor)``.
+    For each block, with flat pixel range ``[p0, p1)``, ``target(p0, p1)`` gives the
+    ``(B, channels, p1 - p0)`` tensor (any strides, on the plan's device) to fill with
+    pixels in ``[0, 1]``; the filled tensor is then yielded as ``(p0, p1, tensor)``.
     """
-    n_pixels = size[0] * size[1]
+    h, w = size
     device = plan.output_rows.device
     budget = default_budget(device) if budget_bytes is None else budget_bytes
-    step = chunk_pixels(plan, n_pixels, budget)
+    step = chunk_rows(plan, size, budget)
     values = gather = None
-    for p0 in range(0, n_pixels, step):
-        p1 = min(n_pixels, p0 + step)
-        if values is None or values.shape[1] != p1 - p0:  # only the last chunk differs
-            values = torch.empty((plan.n_rows, p1 - p0), dtype=torch.float32, device=device)
-            gather = torch.empty((plan.max_slot, p1 - p0), dtype=torch.float32, device=device)
-        _input_rows(values, size, p0, p1)
+    for r0 in range(0, h, step):
+        r1 = min(h, r0 + step)
+        n = (r1 - r0) * w
+        if values is None or values.shape[1] != n:  # only the last block differs
+            values = torch.empty((plan.n_rows, n), dtype=torch.float32, device=device)
+            gather = torch.empty((plan.max_slot, n), dtype=torch.float32, device=device)
+        _input_rows(values, size, r0, r1)
         _evaluate_(values, plan, gather)
         # Every activation lies in [-1, 1], so |value| is already a valid pixel.
         outputs = values[plan.output_rows].abs_()  # (B, n_out, n)
-        pixels = target(p0, p1)
+        pixels = target(r0 * w, r1 * w)
         if plan.n_outputs == 3:
             to_rgb(outputs, colour_space, dim=1, out=pixels)
         else:
             pixels.copy_(outputs)
-        yield p0, p1, pixels
+        yield r0 * w, r1 * w, pixels
 
 
 def render_cppns(genomes: Sequence[CppnGenome], size: tuple[int, int], colour_space: str = "hsv",
@@ -234,7 +240,7 @@ def render_cppns(genomes: Sequence[CppnGenome], size: tuple[int, int], colour_sp
     device = torch.device(device)
     if not genomes:
         return torch.empty((0, 1, h, w), device=device)
-    with torch.inference_mode():
+    with torch.no_grad():  # not inference_mode: callers may use the images in autograd
         plan = build_plan(genomes, device)
         images = torch.empty((plan.batch, plan.n_outputs, h * w), dtype=torch.float32,
                              device=device)
@@ -254,11 +260,11 @@ def render_one_large(genome: CppnGenome, size: tuple[int, int], colour_space: st
     """
     h, w = (int(v) for v in size)
     device = torch.device(device)
-    with torch.inference_mode():
+    with torch.no_grad():  # not inference_mode: callers may use the images in autograd
         plan = build_plan([genome], device)
         image = np.empty((h * w, plan.n_outputs), dtype=np.uint8)
-        buffer = torch.empty((1, plan.n_outputs, chunk_pixels(plan, h * w, budget_bytes)),
-                             dtype=torch.float32, device=device)
+        block = chunk_rows(plan, (h, w), budget_bytes) * w
+        buffer = torch.empty((1, plan.n_outputs, block), dtype=torch.float32, device=device)
         for p0, p1, pixels in render_chunks(plan, (h, w), colour_space,
                                             lambda p0, p1: buffer[:, :, : p1 - p0], budget_bytes):
             image[p0:p1] = torch.round(pixels[0] * 255.0).to(torch.uint8).T.cpu().numpy()

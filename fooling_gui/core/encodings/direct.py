@@ -21,7 +21,7 @@ import torch.nn.functional as F
 from ..errors import FoolingError
 from .base import Encoding
 from .colour import COLOUR_SPACES, to_rgb
-from .polynomial_mutation import polynomial_mutation_
+from .polynomial_mutation import polynomial_mutation_many_
 
 
 @dataclass(frozen=True)
@@ -92,9 +92,12 @@ class DirectEncoding(Encoding):
         if not parents:
             return []
         gen = torch_generator(rng, self.device)
-        batch = torch.stack([p.to(self.device) for p in parents])  # a copy: parents stay intact
-        polynomial_mutation_(batch, self.params.eta, 0.0, 1.0, self.params.rate_at(generation), gen)
-        return [child.clone() for child in batch.unbind(0)]
+        # One fresh tensor per child (parents stay intact, and a kept elite never pins a
+        # whole batch in memory), all mutated in one vectorised call.
+        children = [p.to(self.device, torch.float32, copy=True).contiguous() for p in parents]
+        polynomial_mutation_many_(children, self.params.eta, 0.0, 1.0,
+                                  self.params.rate_at(generation), gen)
+        return children
 
     def render(self, genomes: Sequence[torch.Tensor], size: tuple[int, int]) -> torch.Tensor:
         images = torch.stack([g.to(self.device) for g in genomes])

@@ -9,7 +9,8 @@ The result is clipped to ``[low, high]`` all the same (float rounding).
 
 from __future__ import annotations
 
-from typing import Callable
+import math
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import torch
@@ -18,18 +19,17 @@ import torch
 def _deltaq(y, u, eta: float, low: float, high: float, where: Callable):
     """The normalised step for values ``y`` and uniform draws ``u`` (numpy or torch).
 
-    Both branches are finite for every ``u`` in ``[0, 1]`` (their bases are ≥ 1 on the
-    side they are not used), so computing both and selecting is safe.
+    Deb's two branches (``u <= 0.5`` moves down, otherwise up) are merged before each
+    power so that only two powers are computed per value.
     """
     span = high - low
     power = eta + 1.0
-    delta1 = (y - low) / span
-    delta2 = (high - y) / span
-    val_low = 2.0 * u + (1.0 - 2.0 * u) * (1.0 - delta1) ** power
-    val_high = 2.0 * (1.0 - u) + 2.0 * (u - 0.5) * (1.0 - delta2) ** power
-    step_low = val_low ** (1.0 / power) - 1.0
-    step_high = 1.0 - val_high ** (1.0 / power)
-    return where(u <= 0.5, step_low, step_high)
+    lower = u <= 0.5
+    # 1 - delta1 = (high - y) / span below, 1 - delta2 = (y - low) / span above.
+    xy = where(lower, (high - y) / span, (y - low) / span) ** power
+    val = where(lower, 2.0 * u + (1.0 - 2.0 * u) * xy, 2.0 * (1.0 - u) + 2.0 * (u - 0.5) * xy)
+    root = val ** (1.0 / power)
+    return where(lower, root - 1.0, 1.0 - root)
 
 
 def _check(eta: float, low: float, high: float, rate: float) -> None:
@@ -41,21 +41,71 @@ def _check(eta: float, low: float, high: float, rate: float) -> None:
         raise ValueError(f"rate must lie in [0, 1], got {rate}")
 
 
+def bernoulli_positions(n: int, rate: float, generator: torch.Generator,
+                        device: torch.device | str = "cpu") -> torch.Tensor:
+    """Sorted indices in ``[0, n)``, each present independently with probability ``rate``.
+
+    Drawn as geometric gaps between successes, so the cost follows the number chosen
+    (``rate · n``) rather than ``n``: for 200 colour 256×256 genomes that is 10× fewer
+    random numbers than one uniform per value.
+    """
+    if rate <= 0.0 or n == 0:
+        return torch.empty(0, dtype=torch.long, device=device)
+    if rate >= 1.0:
+        return torch.arange(n, device=device)
+    log_miss = math.log1p(-rate)
+    expected = n * rate
+    chunks, end = [], -1
+    while end < n - 1:
+        m = int(expected + 6.0 * math.sqrt(expected) + 16)
+        u = 1.0 - torch.rand(m, generator=generator, device=device, dtype=torch.float64)
+        gaps = torch.floor(torch.log(u) / log_miss).to(torch.long) + 1  # ≥ 1
+        positions = torch.cumsum(gaps, 0) + end
+        chunks.append(positions)
+        end = int(positions[-1])
+    positions = torch.cat(chunks)
+    return positions[positions < n]
+
+
+def _mutate_values(y: torch.Tensor, eta: float, low: float, high: float,
+                   generator: torch.Generator) -> torch.Tensor:
+    u = torch.rand(y.shape, generator=generator, device=y.device, dtype=y.dtype)
+    return (y + _deltaq(y, u, eta, low, high, torch.where) * (high - low)).clamp_(low, high)
+
+
 def polynomial_mutation_(x: torch.Tensor, eta: float, low: float, high: float, rate: float,
                          generator: torch.Generator) -> torch.Tensor:
-    """In-place version of :func:`polynomial_mutation`; returns ``x``."""
-    _check(eta, low, high, rate)
-    if rate == 0.0 or x.numel() == 0:
-        return x.clamp_(low, high)
-    flat = x.view(-1)
-    # Only the chosen ~rate fraction is transformed: the pow calls dominate otherwise.
-    chosen = torch.rand(flat.shape, generator=generator, device=x.device) < rate
-    idx = chosen.nonzero().squeeze(1)
-    y = flat[idx]
-    u = torch.rand(y.shape, generator=generator, device=x.device, dtype=y.dtype)
-    y = y + _deltaq(y, u, eta, low, high, torch.where) * (high - low)
-    flat[idx] = y.clamp_(low, high)
+    """In-place version of :func:`polynomial_mutation` (``x`` must be contiguous)."""
+    polynomial_mutation_many_([x], eta, low, high, rate, generator)
     return x
+
+
+def polynomial_mutation_many_(tensors: Sequence[torch.Tensor], eta: float, low: float,
+                              high: float, rate: float, generator: torch.Generator) -> None:
+    """Mutate a list of contiguous tensors in place as if they were one flat vector.
+
+    Vectorised over all values at once; only the chosen ones are transformed.
+    """
+    _check(eta, low, high, rate)
+    if not tensors:
+        return
+    device = tensors[0].device
+    sizes = [t.numel() for t in tensors]
+    positions = bernoulli_positions(sum(sizes), rate, generator, device)
+    if len(set(sizes)) == 1:  # the usual case: a batch of same-shaped genomes
+        owner = torch.div(positions, sizes[0], rounding_mode="floor")
+        starts = torch.arange(len(sizes), device=device) * sizes[0]
+    else:
+        ends = torch.tensor(sizes, device=device).cumsum(0)
+        starts = ends - torch.tensor(sizes, device=device)
+        owner = torch.searchsorted(ends, positions, right=True)
+    counts = torch.bincount(owner, minlength=len(tensors)).tolist()
+    pieces = (positions - starts[owner]).split(counts)
+    flats = [t.view(-1) for t in tensors]
+    old = torch.cat([flat[idx] for flat, idx in zip(flats, pieces)])
+    new = _mutate_values(old, eta, low, high, generator).split(counts)
+    for flat, idx, values in zip(flats, pieces, new):
+        flat[idx] = values
 
 
 def polynomial_mutation(x: torch.Tensor, eta: float, low: float, high: float, rate: float,
@@ -72,7 +122,8 @@ def polynomial_mutation(x: torch.Tensor, eta: float, low: float, high: float, ra
     Returns:
         A new tensor of the same shape and dtype.
     """
-    return polynomial_mutation_(x.clone(), eta, low, high, rate, generator)
+    return polynomial_mutation_(x.clone(memory_format=torch.contiguous_format), eta, low, high,
+                                rate, generator)
 
 
 def polynomial_mutation_np(x: np.ndarray, eta: float, low: float, high: float, rate: float,

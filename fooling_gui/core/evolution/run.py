@@ -61,7 +61,8 @@ class EvolutionRun:
         self.spec = spec
         self.image_size = spec.image_size
         self.encoding = encoding or make_encoding(
-            config.encoding, spec.channels, spec.image_size, **config.encoding_params)
+            config.encoding, spec.channels, spec.image_size, device=config.device,
+            **config.encoding_params)
         self.rng = np.random.default_rng(config.seed)
         self._initial_genomes = list(initial_genomes) if initial_genomes else None
         self.archive = EliteArchive(resolve_classes(config.classes, spec.class_names),

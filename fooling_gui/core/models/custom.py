@@ -12,6 +12,7 @@ image checks that the model's outputs match the class names.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +94,9 @@ def _load_program(path: Path) -> nn.Module:
             raise FoolingError(f"{path} is not a torch.export program this torch can load "
                                f"({_first_line(exc)}).") from None
     try:
-        return torch.jit.load(str(path), map_location="cpu")
+        with warnings.catch_warnings():  # TorchScript is deprecated but still the common format
+            warnings.simplefilter("ignore", FutureWarning)
+            return torch.jit.load(str(path), map_location="cpu")
     except (RuntimeError, ValueError, OSError) as exc:
         raise FoolingError(
             f"{path} is not a TorchScript model ({_first_line(exc)}); if it is a state_dict, "

@@ -14,10 +14,18 @@ from .recipes import PRESETS, VisConfig
 
 
 def method_name(config: VisConfig, preset: str | None = None) -> str:
-    """``"gradient ascent, plain preset (pixels, log_prob)"``-style one-liner."""
-    name = preset if preset in PRESETS and PRESETS[preset] == config else None
+    """``"gradient ascent, plain preset (pixels/clamp, log_odds)"``-style one-liner.
+
+    Steps, reporting interval and size do not change the method; any other change to
+    the preset is called out as "modified".
+    """
     kind = "fourier" if config.fourier else f"pixels/{config.squash}"
-    label = f"{name} preset" if name else "custom settings"
+    if preset in PRESETS:
+        same = dataclasses.replace(PRESETS[preset], steps=config.steps, every=config.every,
+                                   size=config.size) == config
+        label = f"{preset} preset" + ("" if same else ", modified")
+    else:
+        label = "custom settings"
     return f"gradient ascent, {label} ({kind}, {config.class_objective})"
 
 

@@ -144,7 +144,7 @@ def evaluate(classifier: Classifier, images: torch.Tensor, network_images: torch
                                        "image size.") from exc
     missing = layers - store.keys()
     if missing:
-        raise FoolingError(f"The activations of {sorted(missing)[0]} could not be watched "
+        raise FoolingError(f"The activations of {min(missing)} could not be watched "
                            "(compiled TorchScript models hide their layers).")
     b = images.shape[0]
     acts = {name: centre_rows(store[name], b) for name in layers}
@@ -175,7 +175,8 @@ def visualize_steps(classifier: Classifier, objective: Objective, param: ImagePa
         blur_sigma: that blur's standard deviation in pixels.
         class_index: measure the probability of this class (one per image allowed).
         unit: measure this objective's value as the activation (unit visualisation).
-        stop_at: stop early once every image's measured confidence reaches this.
+        stop_at: stop early once every image's measured confidence reaches this (the
+            last state then has ``step < total_steps``).
 
     Yields:
         :class:`VisStep` at step 0, every ``every`` steps and after the last step.
@@ -203,8 +204,14 @@ def visualize_steps(classifier: Classifier, objective: Objective, param: ImagePa
             return VisStep(step, steps, pixels, _frozen(objective(ctx)),
                            confidences, activations)
 
+    def reached(state: VisStep) -> bool:
+        return (stop_at is not None and state.confidences is not None
+                and float(state.confidences.min()) >= stop_at)
+
     state = measure(0)
     yield state
+    if reached(state):
+        return
     for step in range(1, steps + 1):
         optimizer.zero_grad(set_to_none=True)
         images = param.render()
@@ -219,8 +226,7 @@ def visualize_steps(classifier: Classifier, objective: Objective, param: ImagePa
         if step % every == 0 or step == steps:
             state = measure(step)
             yield state
-            if (stop_at is not None and state.confidences is not None
-                    and float(state.confidences.min()) >= stop_at):
+            if reached(state):
                 return
 
 

@@ -174,11 +174,11 @@ def unit_layer(classifier: Classifier, layer: str, size: tuple[int, int]) -> Lay
     """``layer`` as it runs on ``size`` images; FoolingError when the model has no such
     layer or cannot run it at that size (fully-connected layers fix the size)."""
     at_size = discover_layers(classifier, size)
-    if not any(l.name == layer for l in at_size):
-        if any(l.name == layer for l in discover_layers(classifier)):
-            h, w = size
-            raise FoolingError(f"Layer {layer} cannot run on {h}×{w} images; use the "
-                               "model's own input size.")
+    if (not any(l.name == layer for l in at_size)
+            and any(l.name == layer for l in discover_layers(classifier))):
+        h, w = size
+        raise FoolingError(f"Layer {layer} cannot run on {h}×{w} images; use the "
+                           "model's own input size.")
     return find_layer(classifier, layer, at_size)
 
 

@@ -101,8 +101,9 @@ class ConfidencePlot(QWidget):
         self._all_item = pg.PlotDataItem(pen=pg.mkPen(180, 186, 194, 60, width=1), connect="finite")
         self._mean_item = pg.PlotDataItem(pen=pg.mkPen(theme.TEXT, width=2.5), name="mean")
         self._median_item = pg.PlotDataItem(
-            pen=pg.mkPen(theme.ACCENT, width=2.5, style=Qt.PenStyle.DashLine), name="median")
-        self._highlight = pg.PlotDataItem(pen=pg.mkPen(theme.FLASH, width=3.5))
+            pen=pg.mkPen(theme.WARN, width=2.5, style=Qt.PenStyle.DashLine), name="median")
+        # The selected class: the same blue as the selected tile's frame.
+        self._highlight = pg.PlotDataItem(pen=pg.mkPen(theme.ACCENT, width=3.5))
         for it in (self._all_item, self._mean_item, self._median_item, self._highlight):
             it.setClipToView(True)
             it.setDownsampling(auto=True, method="peak")
@@ -227,7 +228,7 @@ class ConfidencePlot(QWidget):
         self._hovered = cell
         parts = [f"generation <b>{int(h.gens[row])}</b>"]
         if cell >= 0:
-            parts.append(f"<span style='color:{theme.FLASH}'>{self.names[cell]}</span>: "
+            parts.append(f"<span style='color:{theme.ACCENT}'>{self.names[cell]}</span>: "
                          f"<b>{format_confidence(h.best[row, cell])}</b>")
         parts.append(f"mean {format_confidence(h.mean[row])}")
         parts.append(f"median {format_confidence(h.median[row])}")

@@ -38,7 +38,7 @@ class CppnNetworkView(pg.GraphicsLayoutWidget):
         self.viewbox.addItem(self.graph)
         self._labels: list[pg.TextItem] = []
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         return QSize(300, 200)
 
     def show_genome(self, genome: CppnGenome | None) -> None:
@@ -79,7 +79,8 @@ class CppnNetworkView(pg.GraphicsLayoutWidget):
                 text, anchor = INPUT_NAMES[node.id] if node.id < len(INPUT_NAMES) else "?", (1.3, 0.5)
             elif node.kind == "output":
                 k = outputs.index(node.id)
-                text, anchor = f"{out_names[k]} · {SHORT.get(node.activation, node.activation)}", (-0.25, 0.5)
+                text = f"{out_names[k]} · {SHORT.get(node.activation, node.activation)}"
+                anchor = (0.5, 1.3)  # above the node: the right edge of the view is tight
             else:
                 text, anchor = SHORT.get(node.activation, node.activation or ""), (0.5, -0.6)
             label = pg.TextItem(text, color=theme.TEXT, anchor=anchor)

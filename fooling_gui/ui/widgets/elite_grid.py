@@ -10,11 +10,28 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from PySide6.QtCore import (QAbstractListModel, QModelIndex, QRect, QSize,
-                            QSortFilterProxyModel, Qt, QTimer, Signal)
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QRect,
+    QSize,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QListView, QSlider,
-                               QStyle, QStyledItemDelegate, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QSlider,
+    QStyle,
+    QStyledItemDelegate,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...core.formatting import format_confidence
 from .. import theme
@@ -78,8 +95,8 @@ class EliteGridModel(QAbstractListModel):
         lo, hi = int(changed.min()), int(changed.max())
         self.dataChanged.emit(self.index(lo), self.index(hi))
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 — Qt API
-        return 0 if parent.isValid() else len(self.names)
+    def rowCount(self, parent: QModelIndex | None = None) -> int:
+        return 0 if parent is not None and parent.isValid() else len(self.names)
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -106,7 +123,7 @@ class EliteTileDelegate(QStyledItemDelegate):
         self._model = model
         self.tile = 132
 
-    def sizeHint(self, option, index) -> QSize:  # noqa: N802
+    def sizeHint(self, option, index) -> QSize:
         return QSize(self.tile + 12, self.tile + 46)
 
     def paint(self, painter: QPainter, option, index: QModelIndex) -> None:
@@ -207,6 +224,8 @@ class EliteGrid(QWidget):
         self.zoom.setFixedWidth(140)
         self.zoom.setToolTip("Tile size")
         self.zoom.valueChanged.connect(self.set_tile_size)
+        self.zoom.sliderMoved.connect(self._zoomed_by_user)
+        self._auto_fit = True  # size tiles to fill the view until the user zooms
         self.count_label = QLabel(objectName="muted")
 
         self.view = QListView()
@@ -244,6 +263,31 @@ class EliteGrid(QWidget):
     def reset_cells(self, class_indices, names) -> None:
         self.model.reset_cells(class_indices, names)
         self._update_count()
+        self.fit_tiles()
+
+    def fit_tiles(self) -> None:
+        """Largest tiles that show every class at once; a scrolling size for many classes."""
+        if not self._auto_fit:
+            return
+        n = max(self.proxy.rowCount(), 1)
+        vp = self.view.viewport().size()
+        w, h = vp.width() - 8, vp.height() - 8
+        best = 0
+        for cols in range(1, n + 1):
+            rows = -(-n // cols)
+            best = max(best, min(w // cols - 16, h // rows - 50))
+        size = best if best >= 80 else 112
+        self.zoom.blockSignals(True)
+        self.zoom.setValue(int(np.clip(size, self.zoom.minimum(), self.zoom.maximum())))
+        self.zoom.blockSignals(False)
+        self.set_tile_size(self.zoom.value())
+
+    def _zoomed_by_user(self, _value: int) -> None:
+        self._auto_fit = False
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit_tiles()
 
     def update_from(self, snapshot) -> None:
         self.model.update_from(snapshot)
@@ -282,6 +326,7 @@ class EliteGrid(QWidget):
     def _filter_changed(self, text: str) -> None:
         self.proxy.setFilterFixedString(text.strip())
         self._update_count()
+        self.fit_tiles()
 
     def _update_count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()

@@ -9,9 +9,19 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel,
-                               QPushButton, QScrollArea, QSizePolicy, QSpinBox, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...core.formatting import format_confidence
 from .cppn_network_view import CppnNetworkView
@@ -71,20 +81,24 @@ class Inspector(QWidget):
         self.meta = QLabel("Click an image in the grid to inspect it.", objectName="muted")
         self.meta.setWordWrap(True)
         self.image = ImagePanel()
-        self.image.setMinimumHeight(220)
+        self.image.setFixedHeight(250)
         self.image.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.top_label = _heading("Top 5 classes")
+        self.top_label.setWordWrap(True)
         self.top_bars = ProbabilityBars()
 
         self.save_button = QPushButton("Save image…")
-        self.render_button = QPushButton("Render large…")
+        self.render_button = QPushButton("Render at")
         self.render_size = QSpinBox(minimum=64, maximum=8192, singleStep=256, value=1024,
                                     suffix=" px")
         self.render_size.setToolTip("Side of the high-resolution rendering (CPPN images only)")
-        self.evolve_button = QPushButton("Evolve from this image")
+        self.evolve_button = QPushButton("Evolve from it")
         self.evolve_button.setToolTip("Start a new run whose first generation is this image "
                                       "and mutants of it")
         self.score_model = QComboBox()
+        self.score_model.setMinimumContentsLength(12)
+        self.score_model.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.score_button = QPushButton("Score")
         self.score_label = QLabel(objectName="muted")
         self.score_label.setWordWrap(True)
@@ -174,7 +188,8 @@ class Inspector(QWidget):
         """Show an :class:`~fooling_gui.ui.evolution_session.EliteDetails`."""
         same_cell = self.details is not None and self.details.cell == details.cell
         self.details = details
-        self.title.setText(f"{details.class_name}")
+        name = details.class_name
+        self.title.setText(f"Class {name}" if len(name) <= 2 else name)
         self.confidence.setText(format_confidence(details.confidence))
         self.meta.setText(f"class {details.class_index} · found in generation "
                           f"{details.generation}\n{details.model_label} · {details.encoding} encoding")
@@ -199,10 +214,10 @@ class Inspector(QWidget):
 
     def _show_genome(self, details) -> None:
         genome = details.genome
-        if details.encoding == "cppn" and "nodes" in genome:
+        if details.encoding == "cppn" and isinstance(genome.get("genome"), dict):
             from ...core.encodings.cppn_genome import CppnGenome
 
-            g = CppnGenome.from_dict(genome)
+            g = CppnGenome.from_dict(genome["genome"])
             hidden = len(g.hidden_ids)
             self.genome_label.setText(
                 f"CPPN with {len(g.nodes)} nodes ({hidden} hidden) and "

@@ -85,5 +85,5 @@ class OffspringView(QWidget):
         else:
             self.readout.setProperty("hovering", False)
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         return QSize(400, 300)

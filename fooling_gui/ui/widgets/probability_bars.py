@@ -34,10 +34,10 @@ class ProbabilityBars(QWidget):
     def rows(self) -> tuple[tuple[int, str, float], ...]:
         return self._rows
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         return QSize(280, self.height())
 
-    def paintEvent(self, event) -> None:  # noqa: N802
+    def paintEvent(self, event) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         w = self.width()

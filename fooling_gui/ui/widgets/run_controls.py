@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QFormLayout, QGridLayout, QGroupBox, QLabel,
-                               QPushButton, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...core.formatting import format_confidence
 from ..evolution_worker import FINISHED, IDLE, LOADING, PAUSED, RUNNING, STOPPED
@@ -15,10 +24,11 @@ STATE_TEXT = {IDLE: "Ready", LOADING: "Loading the model…", RUNNING: "Evolving
               PAUSED: "Paused", STOPPED: "Stopped", FINISHED: "Finished"}
 
 
-def _readout(caption: str) -> tuple[QLabel, QLabel]:
+def _readout() -> QLabel:
     value = QLabel("—", objectName="readout")
+    value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return value, QLabel(caption, objectName="readoutCaption")
+    return value
 
 
 class RunControls(QWidget):
@@ -83,22 +93,22 @@ class RunControls(QWidget):
         col.addSpacing(4)
         col.addLayout(buttons)
 
-        self.generation, gen_caption = _readout("generation")
-        self.rate, rate_caption = _readout("evaluations / second")
-        self.fooled, fooled_caption = _readout("classes at ≥ 99.99 %")
-        self.median, median_caption = _readout("median confidence")
+        self.generation = _readout()
+        self.rate = _readout()
+        self.fooled = _readout()
+        self.median = _readout()
         self.status = QLabel(STATE_TEXT[IDLE], objectName="muted")
         self.status.setWordWrap(True)
         progress_box = QGroupBox("Progress")
         grid = QGridLayout(progress_box)
-        grid.setVerticalSpacing(0)
-        for i, (value, caption) in enumerate([(self.generation, gen_caption),
-                                              (self.rate, rate_caption),
-                                              (self.fooled, fooled_caption),
-                                              (self.median, median_caption)]):
-            grid.addWidget(value, 2 * (i // 2), i % 2)
-            grid.addWidget(caption, 2 * (i // 2) + 1, i % 2)
-        grid.setRowMinimumHeight(2, 30)
+        grid.setVerticalSpacing(2)
+        for row, (caption, value) in enumerate([("Generation", self.generation),
+                                                ("Evaluations / s", self.rate),
+                                                ("At ≥ 99.99 %", self.fooled),
+                                                ("Median", self.median)]):
+            grid.addWidget(QLabel(caption, objectName="readoutCaption"), row, 0)
+            grid.addWidget(value, row, 1)
+        grid.setColumnStretch(1, 1)
         grid.addWidget(self.status, 4, 0, 1, 2)
 
         layout = QVBoxLayout(self)

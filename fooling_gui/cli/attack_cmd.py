@@ -145,15 +145,15 @@ def run(args: argparse.Namespace) -> int:
 def attack_report(result, spec, args: argparse.Namespace, names: list[str],
                   true_labels: bool) -> dict:
     """The JSON document: settings, totals and one entry per image."""
-    import numpy as np
 
     def entries(top):
         return [{"class_index": k, "class_name": n, "confidence": c} for k, n, c in top]
 
     before, after = result.top_k(3, after=False), result.top_k(3, after=True)
     per_image = []
+    linf_all = result.linf_per_image
     for i, name in enumerate(names):
-        linf = float(np.abs(result.perturbation[i]).max())
+        linf = float(linf_all[i])
         per_image.append({
             "input": name,
             "label": int(result.labels[i]),

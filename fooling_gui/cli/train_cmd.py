@@ -46,9 +46,10 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report.as_dict())
     else:
-        print(f"Trained LeNet on {report.n_train} {report.source} digits for {report.epochs} "
-              f"epochs in {report.seconds:.0f} s.")
-        print(f"Test accuracy: {100 * report.test_accuracy:.2f} % on {report.test_set} "
-              f"(error {100 * report.test_error:.2f} %).")
+        epochs = f"{report.epochs} epoch" + ("s" if report.epochs > 1 else "")
+        print(f"Trained LeNet on {report.n_train} {report.source} digits for {epochs} "
+              f"in {report.seconds:.0f} s.")
+        print(f"Test accuracy: {100 * report.test_accuracy:.2f} % (error "
+              f"{100 * report.test_error:.2f} %) on {report.test_set}.")
         print(f"Saved {report.weights_path} and {Path(report.weights_path).with_suffix('.json')}.")
     return 0

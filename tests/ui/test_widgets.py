@@ -98,7 +98,7 @@ def test_plot_draws_many_classes_as_one_item(qtbot):
     assert plot._class_items == []
     stats = GenerationStats.of(np.linspace(0, 0.9, 300), 0, 10, 1.0, 0)
     plot.append((stats,))
-    x, y = plot._all_item.getData()
+    _x, y = plot._all_item.getData()
     assert np.isfinite(y).sum() == 300  # one point per class, curves split by NaN
 
 

@@ -88,7 +88,7 @@ def median_generations(first: np.ndarray) -> float | None:
 def evolve_against(classifier, *, generations: int, batch: int = 200, seed: int = 0,
                    encoding: str = "direct", classes: Sequence[int] | None = None,
                    collect_above: float | None = None, eval_batch: int | None = None,
-                   device: str = "cpu") -> EvolvedImages:
+                   device: str | None = None) -> EvolvedImages:
     """Run MAP-Elites against ``classifier`` and summarise the run.
 
     Args:
@@ -101,13 +101,14 @@ def evolve_against(classifier, *, generations: int, batch: int = 200, seed: int 
         collect_above: also keep every new elite at or above this confidence (the
             fooling images a retraining round adds to the training set).
         eval_batch: largest forward-pass batch.
-        device: where images are rendered.
+        device: where images are rendered (default: the classifier's device).
     """
     from ..evolution import EvolutionRun, RunConfig, first_generation_reaching
 
     config = RunConfig(model=classifier.spec.name, encoding=encoding, batch=batch,
                        generations=generations, classes=None if classes is None else tuple(classes),
-                       seed=seed, device=device, random_init=classifier.spec.random_init,
+                       seed=seed, device=str(device or classifier.device),
+                       random_init=classifier.spec.random_init,
                        eval_batch=eval_batch)
     run = EvolutionRun(config, classifier=classifier)
     archive = run.archive

@@ -68,6 +68,13 @@ class AttackResult:
     def predicted_after(self) -> np.ndarray:
         return self.probs_after.argmax(axis=1)
 
+    @property
+    def linf_per_image(self) -> np.ndarray:
+        """``(N,)`` largest change of each image, exact in whole 8-bit steps / 255."""
+        steps = np.abs(self.adversarial.astype(np.int16) - self.original.astype(np.int16))
+        return steps.reshape(len(steps), -1).max(axis=1) / 255.0 if len(steps) else \
+            np.zeros(0)
+
     def top_k(self, k: int = 3, after: bool = True) -> list[list[tuple[int, str, float]]]:
         """Per image, its ``k`` most likely classes as ``(index, name, probability)``."""
         probs = self.probs_after if after else self.probs_before

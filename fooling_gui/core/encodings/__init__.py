@@ -9,8 +9,14 @@ import torch
 from ..errors import FoolingError
 from .base import Encoding, Genome
 from .cppn import CppnEncoding
-from .cppn_genome import (ACTIVATIONS, INPUT_NAMES, CppnConnection, CppnGenome, CppnNode,
-                          layered_nodes)
+from .cppn_genome import (
+    ACTIVATIONS,
+    INPUT_NAMES,
+    CppnConnection,
+    CppnGenome,
+    CppnNode,
+    layered_nodes,
+)
 from .cppn_mutation import CppnParams, mutate_cppn, random_genome
 from .cppn_render import render_cppns, render_one_large
 from .direct import DirectEncoding, DirectParams

@@ -45,7 +45,7 @@ def hsv_to_rgb(h: torch.Tensor, s: torch.Tensor, v: torch.Tensor,
     return _convert(h, v - chroma, chroma, out)
 
 
-def hls_to_rgb(h: torch.Tensor, l: torch.Tensor, s: torch.Tensor,  # noqa: E741
+def hls_to_rgb(h: torch.Tensor, l: torch.Tensor, s: torch.Tensor,
                out: torch.Tensor | None = None) -> torch.Tensor:
     """``h, l, s`` in ``[0, 1]`` (Python ``colorsys`` order) → ``(3, *h.shape)`` RGB."""
     chroma = (l * 2.0 - 1.0).abs_().neg_().add_(1.0).mul_(s)

@@ -25,7 +25,7 @@ class CppnEncoding(Encoding):
     name = "cppn"
 
     def __init__(self, channels: int, size: tuple[int, int] = (256, 256),
-                 params: CppnParams = CppnParams(), device: str | torch.device = "cpu"):
+                 params: CppnParams | None = None, device: str | torch.device = "cpu"):
         if channels not in (1, 3):
             raise FoolingError(f"Images must have 1 or 3 channels, not {channels}.")
         h, w = (int(v) for v in size)
@@ -33,7 +33,7 @@ class CppnEncoding(Encoding):
             raise FoolingError(f"The image size must be positive, not {h}×{w}.")
         self.channels = channels
         self.size = (h, w)
-        self.params = params
+        self.params = params if params is not None else CppnParams()
         self.device = torch.device(device)
 
     def initial(self, n: int, rng: np.random.Generator) -> list[CppnGenome]:

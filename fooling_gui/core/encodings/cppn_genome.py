@@ -14,6 +14,7 @@ Conventions (shared with the renderer):
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -138,7 +139,7 @@ class CppnGenome:
                 return "a connection ends in an input or starts at an output"
             if (c.src, c.dst) in pairs:
                 return "two connections join the same nodes"
-            if not c.weight == c.weight or abs(c.weight) == float("inf"):
+            if not math.isfinite(c.weight):
                 return "a connection weight is not a finite number"
             pairs.add((c.src, c.dst))
         if topological_order(self) is None:

@@ -14,8 +14,15 @@ import numpy as np
 
 from ..errors import FoolingError
 from .colour import COLOUR_SPACES
-from .cppn_genome import (ACTIVATIONS, N_INPUTS, CppnConnection, CppnGenome, CppnNode,
-                          initial_genome, topological_order)
+from .cppn_genome import (
+    ACTIVATIONS,
+    N_INPUTS,
+    CppnConnection,
+    CppnGenome,
+    CppnNode,
+    initial_genome,
+    topological_order,
+)
 from .polynomial_mutation import polynomial_mutation_np
 
 

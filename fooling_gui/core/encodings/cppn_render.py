@@ -1,8 +1,9 @@
 """Batched CPPN rendering: a whole list of different genomes in a few tensor ops.
 
-Method. Nodes with no path to an output are dropped. All genomes are merged into one big acyclic graph whose node values are the
-rows of one ``(rows, pixels)`` tensor: rows 0–3 are the shared inputs ``x, y, d,
-bias``; every other node of every genome gets its own row. Rows are sorted by depth
+Method. Nodes with no path to an output are dropped (about a third of them in
+evolved genomes). All genomes are merged into one big acyclic graph whose node values
+are the rows of one ``(rows, pixels)`` tensor: rows 0–3 are the shared inputs ``x, y,
+d, bias``; every other node of every genome gets its own row. Rows are sorted by depth
 (longest path from the inputs), then activation, then number of incoming hidden
 connections (most first), so for one depth level:
 
@@ -14,10 +15,10 @@ connections (most first), so for one depth level:
 * each activation is one contiguous slice, applied in place — no function is
   evaluated where it is not used.
 
-A batch costs ``levels × activations × slots`` tensor ops (a few hundred) whatever
-its size. Pixels are processed in blocks of whole image rows that keep the value tensor
-small (cache friendly and within a memory budget); the same loop renders one genome
-at 4000×4000 px as a uint8 image, block by block.
+A batch costs ``levels × activations × slots`` tensor ops (a few hundred) per pixel
+block whatever its size. Pixels are processed in blocks of whole image rows that keep
+the value tensor small (cache friendly and within a memory budget); the same loop
+renders one genome at 4000×4000 px as a uint8 image, block by block.
 """
 
 from __future__ import annotations
@@ -260,7 +261,7 @@ def render_one_large(genome: CppnGenome, size: tuple[int, int], colour_space: st
     """
     h, w = (int(v) for v in size)
     device = torch.device(device)
-    with torch.no_grad():  # not inference_mode: callers may use the images in autograd
+    with torch.inference_mode():
         plan = build_plan([genome], device)
         image = np.empty((h * w, plan.n_outputs), dtype=np.uint8)
         block = chunk_rows(plan, (h, w), budget_bytes) * w

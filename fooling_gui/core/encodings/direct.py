@@ -21,6 +21,7 @@ import torch.nn.functional as F
 from ..errors import FoolingError
 from .base import Encoding
 from .colour import COLOUR_SPACES, to_rgb
+from .sbx_crossover import sbx_children
 from .polynomial_mutation import polynomial_mutation_many_
 
 
@@ -33,12 +34,17 @@ class DirectParams:
         halve_every: the rate halves every this many generations.
         eta: polynomial-mutation distribution index.
         colour_space: how 3 channels are read: "rgb", "hsv" or "hls".
+        crossover_rate: probability that a child is first recombined with another
+            parent by SBX (the original code's ``EvoFloat`` does this); 0 disables.
+        eta_crossover: SBX distribution index.
     """
 
     mutation_rate: float = 0.1
     halve_every: int = 1000
     eta: float = 15.0
     colour_space: str = "rgb"
+    crossover_rate: float = 0.0
+    eta_crossover: float = 15.0
 
     def __post_init__(self):
         if not 0.0 <= self.mutation_rate <= 1.0:
@@ -47,6 +53,10 @@ class DirectParams:
             raise FoolingError(f"halve_every must be a whole number of generations ≥ 1, not {self.halve_every}.")
         if not self.eta >= 0:
             raise FoolingError(f"The mutation index eta must be non-negative, not {self.eta}.")
+        if not 0.0 <= self.crossover_rate <= 1.0:
+            raise FoolingError(f"The crossover rate must lie between 0 and 1, not {self.crossover_rate}.")
+        if not self.eta_crossover >= 0:
+            raise FoolingError(f"The crossover index must be non-negative, not {self.eta_crossover}.")
         if self.colour_space not in COLOUR_SPACES:
             raise FoolingError(f"Unknown colour space {self.colour_space!r}; use one of {', '.join(COLOUR_SPACES)}.")
         object.__setattr__(self, "halve_every", int(self.halve_every))
@@ -66,7 +76,7 @@ class DirectEncoding(Encoding):
 
     name = "direct"
 
-    def __init__(self, channels: int, size: tuple[int, int], params: DirectParams = DirectParams(),
+    def __init__(self, channels: int, size: tuple[int, int], params: DirectParams | None = None,
                  device: str | torch.device = "cpu"):
         if channels not in (1, 3):
             raise FoolingError(f"Images must have 1 or 3 channels, not {channels}.")
@@ -75,7 +85,7 @@ class DirectEncoding(Encoding):
             raise FoolingError(f"The image size must be positive, not {h}×{w}.")
         self.channels = channels
         self.size = (h, w)
-        self.params = params
+        self.params = params if params is not None else DirectParams()
         self.device = torch.device(device)
 
     @property
@@ -95,9 +105,25 @@ class DirectEncoding(Encoding):
         # One fresh tensor per child (parents stay intact, and a kept elite never pins a
         # whole batch in memory), all mutated in one vectorised call.
         children = [p.to(self.device, torch.float32, copy=True).contiguous() for p in parents]
+        if self.params.crossover_rate > 0.0 and len(children) > 1:
+            self._crossover_(children, rng, gen)
         polynomial_mutation_many_(children, self.params.eta, 0.0, 1.0,
                                   self.params.rate_at(generation), gen)
         return children
+
+    def _crossover_(self, children: list[torch.Tensor], rng: np.random.Generator,
+                    gen: torch.Generator) -> None:
+        """Recombine a ``crossover_rate`` share of the children, each with a random mate."""
+        n = len(children)
+        chosen = np.flatnonzero(rng.random(n) < self.params.crossover_rate)
+        if chosen.size == 0:
+            return
+        mates = (chosen + rng.integers(1, n, size=chosen.size)) % n  # never itself
+        a = torch.stack([children[i] for i in chosen])
+        b = torch.stack([children[j] for j in mates])
+        mixed = sbx_children(a, b, self.params.eta_crossover, 0.0, 1.0, gen)
+        for row, i in enumerate(chosen):
+            children[i] = mixed[row].contiguous()
 
     def render(self, genomes: Sequence[torch.Tensor], size: tuple[int, int]) -> torch.Tensor:
         images = torch.stack([g.to(self.device) for g in genomes])

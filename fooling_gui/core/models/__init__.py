@@ -18,10 +18,10 @@ from .torchvision_models import (
 from .weights_io import file_sha256
 
 __all__ = [
-    "Classifier",
     "FEATURED_IMAGENET",
-    "LeNet",
     "MNIST_CLASSES",
+    "Classifier",
+    "LeNet",
     "ModelInfo",
     "ModelSpec",
     "available_models",

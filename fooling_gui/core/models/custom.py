@@ -90,7 +90,7 @@ def _load_program(path: Path) -> nn.Module:
     if path.suffix == ".pt2":
         try:
             return _ExportedModule(torch.export.load(str(path)).module())
-        except Exception as exc:  # torch raises many kinds here; all mean "not readable"
+        except Exception as exc:  # noqa: BLE001 - torch raises many kinds; all mean "unreadable"
             raise FoolingError(f"{path} is not a torch.export program this torch can load "
                                f"({_first_line(exc)}).") from None
     try:
@@ -120,8 +120,7 @@ def _from_state_dict(path: Path, meta: dict[str, Any]) -> tuple[nn.Module, Model
 
 def _spec(path: Path, meta: dict[str, Any], base: ModelSpec | None, sha: str,
           ten_crop: bool) -> ModelSpec:
-    def get(key, default):
-        return meta[key] if key in meta else default
+    get = meta.get
 
     channels = get("channels", base.channels if base else None)
     input_size = get("input_size", base.input_size if base else None)
@@ -166,13 +165,13 @@ def _check_outputs(classifier: Classifier, path: Path) -> Classifier:
     try:
         with torch.inference_mode():
             out = classifier.module(classifier.network_input(blank))
-    except Exception as first:  # a fixed-size export fails its shape guard here
+    except Exception as first:  # noqa: BLE001 - user code; a fixed-batch export fails a guard
         try:
             one = _OneAtATime(classifier.module)
             with torch.inference_mode():
                 out = one(classifier.network_input(blank))
             classifier = Classifier(one, spec, "cpu")
-        except Exception:
+        except Exception:  # noqa: BLE001 - report the first failure, it is the informative one
             c, (h, w) = spec.channels, spec.input_size
             raise FoolingError(f"{path.name} fails on a {c}×{h}×{w} input "
                                f"({_first_line(first)}).") from None

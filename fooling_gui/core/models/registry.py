@@ -79,7 +79,8 @@ def load_model(name_or_path: str | Path, *, device: str | torch.device = "cpu",
                                f"not for {path.name}.")
         return load_custom_model(path, sidecar, device=device, ten_crop=ten_crop)
     raise FoolingError(f"Unknown model {text!r}: use lenet, alexnet, resnet18, vgg16 (see "
-                       "`fooling-gui models`) or a model file (.pt2, .pt, .ts) with a JSON sidecar.")
+                       "`fooling-gui models`) or a model file (.pt2, .pt, .ts) with a JSON "
+                       "sidecar.")
 
 
 def _load_lenet(device: str | torch.device, random_init: bool) -> Classifier:

@@ -46,7 +46,8 @@ def read_sidecar(path: str | Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as exc:
         raise FoolingError(f"Cannot read {path} ({exc}).") from None
     if not isinstance(data, dict):
-        raise FoolingError(f"{path} must hold a JSON object ({{...}}), not a {type(data).__name__}.")
+        raise FoolingError(f"{path} must hold a JSON object ({{...}}), "
+                           f"not a {type(data).__name__}.")
     return validate_sidecar(data, path.name)
 
 
@@ -67,16 +68,16 @@ def validate_sidecar(data: dict[str, Any], where: str = "the sidecar") -> dict[s
                 or not all(isinstance(n, str) for n in names)):
             raise FoolingError(f'"class_names" in {where} must be a non-empty list of strings.')
         out["class_names"] = tuple(names)
-    if "channels" in data:
-        if data["channels"] not in (1, 3) or isinstance(data["channels"], bool):
-            raise FoolingError(f'"channels" in {where} must be 1 (grey) or 3 (RGB).')
+    if "channels" in data and (data["channels"] not in (1, 3)
+                               or isinstance(data["channels"], bool)):
+        raise FoolingError(f'"channels" in {where} must be 1 (grey) or 3 (RGB).')
     channels = data.get("channels")
     for key in ("input_size", "image_size"):
         if key in data:
             out[key] = _size(data[key], key, where)
-    if "input_size" in out and "image_size" in out:
-        if any(i > s for i, s in zip(out["input_size"], out["image_size"])):
-            raise FoolingError(f'"image_size" in {where} must be at least "input_size".')
+    if ("input_size" in out and "image_size" in out
+            and any(i > s for i, s in zip(out["input_size"], out["image_size"]))):
+        raise FoolingError(f'"image_size" in {where} must be at least "input_size".')
     for key in ("mean", "std"):
         if key in data:
             out[key] = _numbers(data[key], key, where, channels)

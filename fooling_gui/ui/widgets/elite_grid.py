@@ -20,7 +20,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -65,6 +65,7 @@ class EliteGridModel(QAbstractListModel):
         self.confidences = np.zeros(0)
         self.generations = np.zeros(0, dtype=np.int64)
         self.images: list[QImage | None] = []
+        self.versions = np.zeros(0, dtype=np.int64)  # bumped when a cell's image changes
         self.flash_start = np.zeros(0)
 
     def reset_cells(self, class_indices: np.ndarray, names: tuple[str, ...]) -> None:
@@ -75,6 +76,7 @@ class EliteGridModel(QAbstractListModel):
         self.confidences = np.full(n, -1.0)
         self.generations = np.full(n, -1, dtype=np.int64)
         self.images = [None] * n
+        self.versions = np.zeros(n, dtype=np.int64)
         self.flash_start = np.full(n, -np.inf)
         self.endResetModel()
 
@@ -87,6 +89,7 @@ class EliteGridModel(QAbstractListModel):
         for cell in changed:
             if snapshot.elite_generations[cell] >= 0:
                 self.images[cell] = to_qimage(thumbnail(snapshot.elite_images[cell]))
+                self.versions[cell] += 1
         self.confidences = snapshot.confidences.copy()
         self.generations = snapshot.elite_generations.copy()
         if flash:
@@ -122,6 +125,24 @@ class EliteTileDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self._model = model
         self.tile = 132
+        # Scaling on every paint costs ~1 ms a tile; keep each tile's scaled pixmap.
+        self._pixmaps: dict[int, tuple[int, int, QPixmap]] = {}
+
+    def clear_cache(self) -> None:
+        self._pixmaps.clear()
+
+    def _pixmap(self, row: int, side: int) -> QPixmap | None:
+        image = self._model.images[row]
+        if image is None:
+            return None
+        version = int(self._model.versions[row])
+        cached = self._pixmaps.get(row)
+        if cached is None or cached[0] != version or cached[1] != side:
+            scaled = image.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio,
+                                  Qt.TransformationMode.FastTransformation)  # nearest
+            cached = (version, side, QPixmap.fromImage(scaled))
+            self._pixmaps[row] = cached
+        return cached[2]
 
     def sizeHint(self, option, index) -> QSize:
         return QSize(self.tile + 12, self.tile + 46)
@@ -141,11 +162,11 @@ class EliteTileDelegate(QStyledItemDelegate):
 
         side = min(rect.width() - 12, rect.height() - 46)
         img_rect = QRect(rect.left() + (rect.width() - side) // 2, rect.top() + 6, side, side)
-        image = model.images[row]
-        if image is not None:
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-            painter.drawImage(img_rect, image)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        pixmap = self._pixmap(row, side)
+        if pixmap is not None:
+            x = img_rect.left() + (side - pixmap.width()) // 2
+            y = img_rect.top() + (side - pixmap.height()) // 2
+            painter.drawPixmap(x, y, pixmap)
         else:
             painter.setBrush(QColor(theme.BASE))
             painter.drawRect(img_rect)
@@ -256,11 +277,14 @@ class EliteGrid(QWidget):
         layout.addWidget(self.view, 1)
 
         # Repaint while tiles are flashing, at most ~30 times a second.
-        self._flash_timer = QTimer(self, interval=33)
+        self._flash_timer = QTimer(self, interval=40)
+        self._flashing: set[int] = set()
         self._flash_timer.timeout.connect(self._animate_flash)
 
     # -- data ----------------------------------------------------------------------
     def reset_cells(self, class_indices, names) -> None:
+        self.delegate.clear_cache()
+        self._flashing = set()
         self.model.reset_cells(class_indices, names)
         self._update_count()
         self.fit_tiles()
@@ -333,6 +357,13 @@ class EliteGrid(QWidget):
         self.count_label.setText(f"{total} classes" if shown == total else f"{shown} of {total}")
 
     def _animate_flash(self) -> None:
-        if not np.any(time.monotonic() - self.model.flash_start < FLASH_SECONDS + 0.05):
+        # Repaint only the tiles that flash (or just stopped), not the whole view.
+        age = time.monotonic() - self.model.flash_start
+        active = set(np.flatnonzero(age < FLASH_SECONDS).tolist())
+        for cell in active | self._flashing:
+            index = self.proxy.mapFromSource(self.model.index(cell))
+            if index.isValid():
+                self.view.update(index)
+        self._flashing = active
+        if not active:
             self._flash_timer.stop()
-        self.view.viewport().update()

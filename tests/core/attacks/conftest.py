@@ -1,18 +1,18 @@
-"""A LeNet trained here in a few seconds on the offline digits, shared by the tests."""
+"""The shipped, trained LeNet and the offline digits, shared by the attack tests."""
 
 import pytest
 
 
 @pytest.fixture(scope="session")
 def digit_split():
+    """4,000 training digits and the 1,000 shipped held-out digits (float tensors)."""
     from fooling_gui.core.attacks.training import digit_split
 
     return digit_split()
 
 
 @pytest.fixture(scope="session")
-def quick_lenet(digit_split):
-    """One epoch on the 4,000 training digits."""
-    from fooling_gui.core.attacks.training import quick_lenet
+def lenet():
+    from fooling_gui.core.models import load_model
 
-    return quick_lenet(digit_split, seed=0, epochs=1)
+    return load_model("lenet")

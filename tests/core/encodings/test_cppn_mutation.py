@@ -1,13 +1,18 @@
 import numpy as np
 import pytest
 
-from fooling_gui.core.encodings import (ACTIVATIONS, CppnEncoding, CppnParams, mutate_cppn,
-                                        random_genome)
+from fooling_gui.core.encodings import (
+    ACTIVATIONS,
+    CppnEncoding,
+    CppnParams,
+    mutate_cppn,
+    random_genome,
+)
 from fooling_gui.core.encodings.cppn_genome import topological_order
 from fooling_gui.core.errors import FoolingError
 
-NO_OPS = dict(add_connection=0.0, delete_connection=0.0, add_node=0.0, delete_node=0.0,
-              weight_rate=0.0, activation_rate=0.0)
+NO_OPS = {"add_connection": 0.0, "delete_connection": 0.0, "add_node": 0.0,
+          "delete_node": 0.0, "weight_rate": 0.0, "activation_rate": 0.0}
 
 
 def only(**kwargs) -> CppnParams:

@@ -6,9 +6,16 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from fooling_gui.core.encodings import (CppnConnection, CppnEncoding, CppnGenome, CppnNode,
-                                        encoding_from_config, make_encoding, render_cppns,
-                                        render_one_large)
+from fooling_gui.core.encodings import (
+    CppnConnection,
+    CppnEncoding,
+    CppnGenome,
+    CppnNode,
+    encoding_from_config,
+    make_encoding,
+    render_cppns,
+    render_one_large,
+)
 from fooling_gui.core.errors import FoolingError
 
 INPUTS = tuple(CppnNode(i, "input", None) for i in range(4))

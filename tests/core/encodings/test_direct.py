@@ -4,8 +4,12 @@ import numpy as np
 import pytest
 import torch
 
-from fooling_gui.core.encodings import (DirectEncoding, DirectParams, encoding_from_config,
-                                        make_encoding)
+from fooling_gui.core.encodings import (
+    DirectEncoding,
+    DirectParams,
+    encoding_from_config,
+    make_encoding,
+)
 from fooling_gui.core.encodings.colour import hsv_to_rgb
 from fooling_gui.core.errors import FoolingError
 

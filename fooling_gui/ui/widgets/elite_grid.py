@@ -37,7 +37,7 @@ from ...core.formatting import format_confidence
 from .. import theme
 
 CELL_ROLE = Qt.ItemDataRole.UserRole + 1
-FLASH_SECONDS = 0.9
+FLASH_SECONDS = 0.8
 THUMB_MAX = 128  # longest side kept per tile (ImageNet's 256 px → 128 px by striding)
 
 
@@ -89,7 +89,7 @@ class EliteGridModel(QAbstractListModel):
         for cell in changed:
             if snapshot.elite_generations[cell] >= 0:
                 self.images[cell] = to_qimage(thumbnail(snapshot.elite_images[cell]))
-                self.versions[cell] += 1
+        self.versions[changed] += 1  # their rendered tiles are out of date
         self.confidences = snapshot.confidences.copy()
         self.generations = snapshot.elite_generations.copy()
         if flash:
@@ -119,83 +119,70 @@ class EliteGridModel(QAbstractListModel):
 
 
 class EliteTileDelegate(QStyledItemDelegate):
-    """Paints one tile: picture (nearest-neighbour), name, confidence, flash, selection."""
+    """Paints one tile: picture (nearest-neighbour), name, confidence, flash, selection.
+
+    Each tile's picture and labels are rendered once into a pixmap and reused until
+    the cell changes or the tiles are resized, so a repaint is one ``drawPixmap`` plus
+    a frame: painting stays cheap while a run updates or tiles flash.
+    """
+
+    CACHE_LIMIT = 400  # tiles kept rendered (ImageNet has 1000; only visible ones paint)
 
     def __init__(self, model: EliteGridModel, parent=None):
         super().__init__(parent)
         self._model = model
         self.tile = 132
-        # Scaling on every paint costs ~1 ms a tile; keep each tile's scaled pixmap.
-        self._pixmaps: dict[int, tuple[int, int, QPixmap]] = {}
+        self._cache: dict[int, tuple[int, QSize, QPixmap]] = {}
 
     def clear_cache(self) -> None:
-        self._pixmaps.clear()
-
-    def _pixmap(self, row: int, side: int) -> QPixmap | None:
-        image = self._model.images[row]
-        if image is None:
-            return None
-        version = int(self._model.versions[row])
-        cached = self._pixmaps.get(row)
-        if cached is None or cached[0] != version or cached[1] != side:
-            scaled = image.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio,
-                                  Qt.TransformationMode.FastTransformation)  # nearest
-            cached = (version, side, QPixmap.fromImage(scaled))
-            self._pixmaps[row] = cached
-        return cached[2]
+        self._cache.clear()
 
     def sizeHint(self, option, index) -> QSize:
         return QSize(self.tile + 12, self.tile + 46)
 
-    def paint(self, painter: QPainter, option, index: QModelIndex) -> None:
-        model = self._model
-        row = index.data(CELL_ROLE)
-        rect: QRect = option.rect.adjusted(4, 4, -4, -4)
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        hover = bool(option.state & QStyle.StateFlag.State_MouseOver)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(theme.RAISED if selected or hover else theme.PANEL))
-        painter.drawRoundedRect(rect, 6, 6)
+    def _tile_pixmap(self, row: int, size: QSize, font: QFont) -> QPixmap:
+        version = int(self._model.versions[row])
+        cached = self._cache.get(row)
+        if cached is not None and cached[0] == version and cached[1] == size:
+            return cached[2]
+        if len(self._cache) >= self.CACHE_LIMIT:
+            self._cache.clear()
+        pixmap = QPixmap(size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        self._render_tile(painter, row, QRect(0, 0, size.width(), size.height()), font)
+        painter.end()
+        self._cache[row] = (version, QSize(size), pixmap)
+        return pixmap
 
+    def _render_tile(self, painter: QPainter, row: int, rect: QRect, font: QFont) -> None:
+        model = self._model
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(theme.PANEL))
+        painter.drawRoundedRect(rect, 6, 6)
         side = min(rect.width() - 12, rect.height() - 46)
         img_rect = QRect(rect.left() + (rect.width() - side) // 2, rect.top() + 6, side, side)
-        pixmap = self._pixmap(row, side)
-        if pixmap is not None:
-            x = img_rect.left() + (side - pixmap.width()) // 2
-            y = img_rect.top() + (side - pixmap.height()) // 2
-            painter.drawPixmap(x, y, pixmap)
+        image = model.images[row]
+        if image is not None:
+            scaled = image.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio,
+                                  Qt.TransformationMode.FastTransformation)  # nearest: no blur
+            painter.drawImage(img_rect.left() + (side - scaled.width()) // 2,
+                              img_rect.top() + (side - scaled.height()) // 2, scaled)
         else:
             painter.setBrush(QColor(theme.BASE))
             painter.drawRect(img_rect)
             painter.setPen(QColor(theme.MUTED))
             painter.drawText(img_rect, Qt.AlignmentFlag.AlignCenter, "…")
 
-        # Flash: a bright frame fading out after the elite improved.
-        age = time.monotonic() - model.flash_start[row]
-        if age < FLASH_SECONDS:
-            c = QColor(theme.FLASH)
-            c.setAlphaF(max(0.0, 1.0 - age / FLASH_SECONDS))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.setPen(QPen(c, 3))
-            painter.drawRoundedRect(rect.adjusted(1, 1, -1, -1), 6, 6)
-        if selected:
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.setPen(QPen(QColor(theme.ACCENT), 2))
-            painter.drawRoundedRect(rect.adjusted(1, 1, -1, -1), 6, 6)
-
         text_top = img_rect.bottom() + 4
         name_rect = QRect(rect.left() + 4, text_top, rect.width() - 8, 17)
         conf_rect = QRect(rect.left() + 4, text_top + 17, rect.width() - 8, 17)
-        font = QFont(option.font)
+        centred = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter
         painter.setFont(font)
         painter.setPen(QColor(theme.TEXT))
-        name = painter.fontMetrics().elidedText(model.names[row], Qt.TextElideMode.ElideRight,
-                                                name_rect.width())
-        painter.drawText(name_rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter,
-                         name)
+        painter.drawText(name_rect, centred, painter.fontMetrics().elidedText(
+            model.names[row], Qt.TextElideMode.ElideRight, name_rect.width()))
         conf = model.confidences[row]
         bold = QFont(font)
         bold.setBold(True)
@@ -207,8 +194,31 @@ class EliteTileDelegate(QStyledItemDelegate):
         else:
             painter.setPen(QColor(theme.MUTED))
             text = "—"
-        painter.drawText(conf_rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter,
-                         text)
+        painter.drawText(conf_rect, centred, text)
+
+    def paint(self, painter: QPainter, option, index: QModelIndex) -> None:
+        row = index.data(CELL_ROLE)
+        rect: QRect = option.rect.adjusted(4, 4, -4, -4)
+        painter.drawPixmap(rect.topLeft(), self._tile_pixmap(row, rect.size(), option.font))
+        # Frames on top: flash (fading after an improvement), selection, hover.
+        age = time.monotonic() - self._model.flash_start[row]
+        flash = age < FLASH_SECONDS
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        hover = bool(option.state & QStyle.StateFlag.State_MouseOver)
+        if not (flash or selected or hover):
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        frame = rect.adjusted(1, 1, -1, -1)
+        if flash:
+            c = QColor(theme.FLASH)
+            c.setAlphaF(max(0.0, 1.0 - age / FLASH_SECONDS))
+            painter.setPen(QPen(c, 3))
+            painter.drawRoundedRect(frame, 6, 6)
+        if selected or hover:
+            painter.setPen(QPen(QColor(theme.ACCENT if selected else theme.BORDER), 2))
+            painter.drawRoundedRect(frame, 6, 6)
         painter.restore()
 
 
@@ -276,8 +286,8 @@ class EliteGrid(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
 
-        # Repaint while tiles are flashing, at most ~30 times a second.
-        self._flash_timer = QTimer(self, interval=40)
+        # The flash fades in a few steps: smooth enough, and cheap to repaint.
+        self._flash_timer = QTimer(self, interval=160)
         self._flashing: set[int] = set()
         self._flash_timer.timeout.connect(self._animate_flash)
 

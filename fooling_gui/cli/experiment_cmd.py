@@ -89,7 +89,7 @@ def add_parser(sub) -> None:
                         description="Train extra LeNets with other seeds, evolve against each "
                         "model, and score every model's images on every model.")
     _common(tr, generations=100, runs=False)
-    tr.add_argument("--models", type=positive_int, default=2,
+    tr.add_argument("--models", type=non_negative_int, default=2,
                     help="extra LeNets to train with seeds 1, 2, … (default: 2)")
     tr.add_argument("--train-epochs", type=positive_int, default=3,
                     help="training epochs of each extra LeNet (default: 3)")

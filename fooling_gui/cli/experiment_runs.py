@@ -184,10 +184,13 @@ def run_ensemble(args, classifier, log: Log) -> dict:
     out = {"members": [m.spec.label for m in members],
            "clean_accuracy": {m.spec.label: clean_accuracy(m) for m in members},
            "train_epochs": args.train_epochs, "comparisons": []}
+    single = None
     for mode in modes:
-        log(f"evolving against {members[0].spec.label} alone and the {mode} ensemble")
+        log(f"evolving against the {mode} ensemble" if single else
+            f"evolving against {members[0].spec.label} alone and the {mode} ensemble")
         cmp = compare_ensemble(members, mode=mode, generations=args.generations,
-                               batch=args.batch, seed=args.seed)
+                               batch=args.batch, seed=args.seed, single=single)
+        single = cmp.single
         out["clean_accuracy"][f"ensemble-{mode}"] = clean_accuracy(
             EnsembleClassifier(members, mode=mode))
         out["comparisons"].append(cmp.to_dict())
@@ -203,6 +206,12 @@ def _pct(x: float | None) -> str:
     return "    –" if x is None else f"{100 * x:6.2f} %"
 
 
+def _conf(x: float) -> str:
+    from ..core.formatting import format_confidence
+
+    return format_confidence(x)
+
+
 def _gen(g) -> str:
     return "never" if g is None else f"{g:g}"
 
@@ -216,7 +225,7 @@ def table_retrain(r: dict) -> None:
         print(f"{row['round']:>5}  {row['fooling_in_training']:>19}  {_pct(row['clean_accuracy'])}"
               f"  {_pct(row['digits_called_fooling']):>14}  "
               f"{_gen(row['median_generations_to_99']):>19}  {row['classes_at_99']:>5}  "
-              f"{row['classes_at_9999']:>8}  {_pct(min(row['best']))}")
+              f"{row['classes_at_9999']:>8}  {_conf(min(row['best'])):>9}")
 
 
 def table_smoothing(r: dict) -> None:
@@ -228,10 +237,10 @@ def table_smoothing(r: dict) -> None:
     print(head)
     for row in r["rows"]:
         line = (f"{row['setting']:>7g}  {_pct(row['clean_accuracy'])}  "
-                f"{_pct(row['fooling_confidence']):>12}  {_pct(row['fooling_at_99']):>13}")
+                f"{_conf(row['fooling_confidence']):>12}  {_pct(row['fooling_at_99']):>13}")
         if row["adaptive"]:
             a = row["adaptive"]
-            line += f"  {_pct(a['median_confidence'])}, {a['classes_at_99']}/10"
+            line += f"  {_conf(a['median_confidence'])}, {a['classes_at_99']}/10"
         print(line)
 
 
@@ -249,25 +258,25 @@ def table_transfer(r: dict) -> None:
     m = r["matrix"]
     print(f"Transfer: mean confidence of the evolved class (rows: evolved against; "
           f"columns: scored by) — {r['generations']} generations per model")
-    width = max(len(t) for t in m["targets"]) + 2
-    print(" " * width + "".join(f"{t:>{width}}" for t in m["targets"]))
-    for s, values in zip(m["sources"], m["mean_confidence"]):
-        print(f"{s:<{width}}" + "".join(f"{_pct(v):>{width}}" for v in values))
+    first = max(len(src) for src in m["sources"]) + 2
+    widths = [max(len(t), 12) + 2 for t in m["targets"]]
+    print(" " * first + "".join(f"{t:>{w}}" for t, w in zip(m["targets"], widths)))
+    for src, values in zip(m["sources"], m["mean_confidence"]):
+        print(f"{src:<{first}}" + "".join(f"{_conf(v):>{w}}" for v, w in zip(values, widths)))
     print("clean accuracy: " + ", ".join(f"{k} {_pct(v).strip()}"
                                          for k, v in r["clean_accuracy"].items()))
 
 
 def table_ensemble(r: dict) -> None:
-    print(f"Ensemble of {', '.join(r['members'])}: {r['generations']} generations, "
-          f"seed {r['seed']}")
-    for c in r["comparisons"]:
-        for who in ("single", "ensemble"):
-            s = c[who]
-            gens = [p["generations_to_99"] for p in s["per_class"]]
-            print(f"  {who:>8} ({s['model']}): median generations to 99 % "
-                  f"{_gen(s['median_generations_to_99'])}, {s['classes_at_99']}/10 at 99 %, "
-                  f"median confidence {_pct(s['median_confidence']).strip()}; per class "
-                  f"{', '.join(_gen(g) for g in gens)}")
+    print(f"Ensemble of {', '.join(r['members'])}: {r['generations']} generations × "
+          f"{r['batch']}, seed {r['seed']}")
+    runs = [r["comparisons"][0]["single"]] + [c["ensemble"] for c in r["comparisons"]]
+    for s in runs:
+        gens = [p["generations_to_99"] for p in s["per_class"]]
+        print(f"  {s['model']}: median generations to 99 % "
+              f"{_gen(s['median_generations_to_99'])}, {s['classes_at_99']}/10 at 99 %, "
+              f"median confidence {_conf(s['median_confidence'])}")
+        print(f"    generations to 99 % per digit: {', '.join(_gen(g) for g in gens)}")
     print("clean accuracy: " + ", ".join(f"{k} {_pct(v).strip()}"
                                          for k, v in r["clean_accuracy"].items()))
 

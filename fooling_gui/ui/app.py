@@ -69,6 +69,7 @@ def run_app(args: argparse.Namespace) -> int:
 
     from .latency_probe import LatencyProbe
     from .main_window import MainWindow
+    from .responsiveness import freeze_startup_objects
     from .settings import Settings
 
     settings = Settings(os.environ.get(SETTINGS_ENV) or None)
@@ -83,6 +84,7 @@ def run_app(args: argparse.Namespace) -> int:
     except BaseException:
         window.close()  # stop the worker threads before the error reaches the CLI
         raise
+    freeze_startup_objects()  # a full GC of torch's heap would freeze the GUI ~150 ms
     probe.start()
     timed = None
     if args.run_for is not None:

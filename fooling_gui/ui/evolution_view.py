@@ -386,6 +386,11 @@ class EvolutionView(QWidget):
         self.snapshots_drawn += 1
         self.frame_drawn.emit(frame)
 
+    def flush_drawing(self) -> None:
+        """Apply throttled redraws now (before a screenshot)."""
+        self.grid.flush()
+        self.plot.flush()
+
     def _view_tab_changed(self, _index: int) -> None:
         if self.views.currentWidget() is self.offspring and self.frame is not None:
             self.offspring.update_from(self.frame.snapshot)

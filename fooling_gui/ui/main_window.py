@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWid
 
 from .. import __version__
 from .evolution_view import EvolutionView
+from .panes import install_panes
 from .settings import Settings
 
 DEFAULT_SIZE = (1400, 900)
@@ -46,6 +47,7 @@ class MainWindow(QMainWindow):
         self.evolution.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.evolution.frame_drawn.connect(self._frame_drawn)
         self._build_menus()
+        install_panes(self)  # Feature visualisation and the panes after it
         self._restore_layout()
 
     # -- panes ---------------------------------------------------------------------

@@ -37,7 +37,7 @@ QPushButton:disabled {{ color: #60666d; border-color: #30343a; }}
 QPushButton#primary {{ background: {ACCENT}; color: #0c1722; border-color: {ACCENT};
                        font-weight: 700; }}
 QPushButton#primary:disabled {{ background: #2b4257; color: #6d7f90; border-color: #2b4257; }}
-QLabel#readout {{ font-size: 15pt; font-weight: 700; color: {TEXT}; }}
+QLabel#readout {{ font-size: 14pt; font-weight: 700; color: {TEXT}; }}
 QLabel#readoutCaption {{ color: {MUTED}; }}
 QLabel#heading {{ font-size: 14pt; font-weight: 700; }}
 QLabel#muted {{ color: {MUTED}; }}
@@ -73,5 +73,7 @@ def apply_theme(app: QApplication) -> None:
     font.setPointSizeF(10.0)
     app.setFont(font)
     app.setStyleSheet(STYLE_SHEET)
-    pg.setConfigOptions(background=BASE, foreground=MUTED, antialias=True,
+    # No global antialiasing: on a 2-core machine it doubled the GUI thread's paint
+    # time (event-loop latency p99 ~80 → ~48 ms); emphasised curves opt back in.
+    pg.setConfigOptions(background=BASE, foreground=MUTED, antialias=False,
                         imageAxisOrder="row-major")

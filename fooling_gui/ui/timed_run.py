@@ -113,6 +113,7 @@ class TimedRun(QObject):
             return
         self._captured = True
         app = QApplication.instance()
+        self.view.flush_drawing()
         app.processEvents()
         try:
             if self.screenshot is not None:

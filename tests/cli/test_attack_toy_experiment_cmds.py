@@ -121,6 +121,21 @@ def test_smoothing_experiment_json(capsys):
     assert 0.0 <= r["rows"][0]["clean_accuracy"] <= 1.0
 
 
+def test_ensemble_and_transfer_json(capsys):
+    # One member / no extra models: nothing to train, so this stays fast.
+    r = run_json(capsys, "experiment", "ensemble", "--random-init", "--members", "1",
+                 "--generations", "1", "--batch", "10", "--quiet", "--json")
+    assert [c["mode"] for c in r["comparisons"]] == ["mean", "min"]
+    single = r["comparisons"][0]["single"]
+    assert single["evaluations"] == 20 and len(single["per_class"]) == 10
+    assert set(r["clean_accuracy"]) == {"lenet (RANDOM WEIGHTS)", "ensemble-mean", "ensemble-min"}
+    r = run_json(capsys, "experiment", "transfer", "--random-init", "--models", "0",
+                 "--random-target", "--generations", "1", "--batch", "10", "--quiet", "--json")
+    m = r["matrix"]
+    assert len(m["sources"]) == 1 and len(m["targets"]) == 2
+    assert len(m["mean_confidence"]) == 1 and len(m["mean_confidence"][0]) == 2
+
+
 def test_experiment_tables_print(capsys):
     assert main(["experiment", "threshold", "--random-init", "--generations", "0",
                  "--batch", "5", "--runs", "1", "--noise", "0", "--quiet"]) == 0

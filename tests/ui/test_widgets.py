@@ -69,6 +69,8 @@ def test_plot_keeps_history_and_reads_out_on_hover(qtbot):
     plot.reset(NAMES)
     for g, c in enumerate([[0.5, 0.1, 0.2], [0.99, 0.1, 0.3], [0.9999, 0.2, 0.3]]):
         plot.append(snapshot(c, generation=g).new_stats)
+    assert plot._class_items[0].getData()[1].size < 3  # redraws are throttled…
+    plot.flush()  # …and the last one is never lost
     assert plot.generations_plotted == 3
     y = plot._class_items[0].getData()[1]
     np.testing.assert_allclose(y, nines([0.5, 0.99, 0.9999]), rtol=1e-4)  # float32 history

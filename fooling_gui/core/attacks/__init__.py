@@ -12,7 +12,7 @@ from .ensemble import EnsembleClassifier, EnsembleComparison, compare_ensemble
 from .evolved import EvolvedImages, evolve_against, median_generations
 from .fgsm import fgsm
 from .perturbation import AttackResult
-from .pgd import pgd
+from .pgd import AttackCancelled, pgd
 from .retrain import RetrainRound, retrain_experiment
 from .smoothing import SmoothedClassifier, SmoothingRow, measure_smoothing
 from .threshold import ThresholdRow, threshold_table
@@ -20,7 +20,7 @@ from .toy import LogisticToy
 from .transfer import TransferMatrix, transfer_experiment, transfer_matrix
 
 __all__ = [
-    "AttackResult", "EnsembleClassifier", "EnsembleComparison", "EvolvedImages",
+    "AttackCancelled", "AttackResult", "EnsembleClassifier", "EnsembleComparison", "EvolvedImages",
     "LogisticToy", "RetrainRound", "SmoothedClassifier", "SmoothingRow", "ThresholdRow",
     "TransferMatrix", "compare_ensemble", "evolve_against", "fgsm", "measure_smoothing",
     "median_generations", "pgd", "retrain_experiment", "threshold_table",

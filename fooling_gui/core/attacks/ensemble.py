@@ -111,16 +111,21 @@ def confidence_of(classifier, images: np.ndarray, classes: np.ndarray,
 
 def compare_ensemble(members: Sequence, *, mode: str = "mean", generations: int = 100,
                      batch: int = 200, seed: int = 0, encoding: str = "direct",
-                     classes: Sequence[int] | None = None) -> EnsembleComparison:
+                     classes: Sequence[int] | None = None,
+                     single: EvolvedImages | None = None) -> EnsembleComparison:
     """Evolve against ``members[0]`` and against the ensemble of all members.
 
     Both runs use the same seed, encoding, batch and generations, so the
     generations-to-99 % per class are directly comparable.
+
+    Args:
+        single: the run against ``members[0]`` with these settings, when already made
+            (comparing several modes needs it once).
     """
     ensemble = EnsembleClassifier(members, mode=mode)
     common = {"generations": generations, "batch": batch, "seed": seed,
               "encoding": encoding, "classes": classes}
-    single_run = evolve_against(members[0], **common)
+    single_run = single if single is not None else evolve_against(members[0], **common)
     ensemble_run = evolve_against(ensemble, **common)
     filled = ensemble_run.filled
     cross = np.array([

@@ -16,13 +16,15 @@ from .perturbation import (AttackResult, attack_loss, build_result, check_epsilo
 
 
 def input_gradient(classifier, images: torch.Tensor, labels: torch.Tensor,
-                   targets: torch.Tensor | None) -> tuple[torch.Tensor, torch.Tensor]:
-    """``(loss per image, d loss / d images)`` for the attack loss on ``classifier``."""
+                   targets: torch.Tensor | None
+                   ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """``(loss per image, d loss / d images, log-probabilities)`` of the attack loss."""
     with torch.enable_grad():
         x = images.detach().clone().requires_grad_(True)
-        loss = attack_loss(classifier.log_probs(x), labels, targets)
+        log_probs = classifier.log_probs(x)
+        loss = attack_loss(log_probs, labels, targets)
         (grad,) = torch.autograd.grad(loss.sum(), x)
-    return loss.detach(), grad
+    return loss.detach(), grad, log_probs.detach()
 
 
 def resolve_labels(classifier, images: torch.Tensor, labels, batch_size: int
@@ -65,8 +67,8 @@ def fgsm(classifier, images: torch.Tensor | np.ndarray, epsilon: float = 0.1,
     for start in range(0, original.shape[0], batch_size):
         sl = slice(start, start + batch_size)
         x0 = original[sl]
-        _, grad = input_gradient(classifier, x0, labels_t[sl],
-                                 None if targets_t is None else targets_t[sl])
+        _, grad, _ = input_gradient(classifier, x0, labels_t[sl],
+                                    None if targets_t is None else targets_t[sl])
         chunks.append(project_to_grid(x0 + eps * grad.sign(), x0, eps))
     adversarial = torch.cat(chunks) if chunks else original.clone()
     probs_after = classifier.probabilities(adversarial, batch_size=batch_size).float()

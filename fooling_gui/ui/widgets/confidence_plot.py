@@ -15,18 +15,30 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ...core.formatting import format_confidence
 from .. import theme
+from ..throttle import Throttle
 
 MAX_NINES = 7.0  # 1 − 1e-7: beyond what float32 softmax resolves
 TICKS = [(0.0, "0 %"), (np.log10(2), "50 %"), (1.0, "90 %"), (2.0, "99 %"), (3.0, "99.9 %"),
-         (4.0, "99.99 %"), (5.0, "99.999 %"), (6.0, "99.9999 %")]
+         (4.0, "99.99 %"), (5.0, "99.999 %"), (6.0, "99.9999 %"), (7.0, "99.99999 %")]
 PER_CLASS_CURVES = 20  # up to this many classes, one coloured curve each
 HOVER_PIXELS = 14
+REDRAW_MS = 100  # the plot redraws at most 10 times a second
 
 
 def nines(p: np.ndarray | float) -> np.ndarray:
     """``−log10(1 − p)``, clipped to ``[0, MAX_NINES]``."""
     p = np.clip(np.asarray(p, dtype=np.float64), 0.0, 1.0 - 10.0**-MAX_NINES)
     return -np.log10(1.0 - p)
+
+
+def nice_ceiling(value: float) -> float:
+    """The next of 10, 15, 20, 30, 40, 50, 60, 80, 100, 150, … at or above ``value``."""
+    step = 10.0
+    while True:
+        for m in (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0):
+            if step * m >= value:
+                return step * m
+        step *= 10.0
 
 
 class _History:
@@ -81,12 +93,19 @@ class ConfidencePlot(QWidget):
         item.setLabel("bottom", "generation")
         item.setLabel("left", "best confidence per class")
         item.getAxis("left").setTicks([TICKS])
-        item.getAxis("left").setWidth(78)
+        item.getAxis("left").setWidth(86)
         item.setMenuEnabled(False)
         item.hideButtons()
         item.setYRange(0, 4.6, padding=0.02)
-        item.getViewBox().setLimits(yMin=-0.1, yMax=MAX_NINES + 0.2, xMin=-1)
-        item.getViewBox().setMouseEnabled(x=True, y=False)
+        vb = item.getViewBox()
+        vb.setLimits(yMin=-0.1, yMax=MAX_NINES + 0.5, xMin=-1)
+        vb.setMouseEnabled(x=True, y=False)
+        vb.disableAutoRange()
+        # Ranges grow in steps (not every frame), so the axes are redrawn rarely.
+        self._x_max = 0.0
+        self._y_top = 4.6
+        self._follow_x = True  # until the user pans or zooms
+        vb.sigRangeChangedManually.connect(self._user_moved_range)
         item.addLegend(offset=(-10, 10), labelTextColor=theme.TEXT, brush=pg.mkBrush(23, 25, 28, 200))
 
         target = pg.InfiniteLine(angle=0, pos=4.0, movable=False,
@@ -99,11 +118,14 @@ class ConfidencePlot(QWidget):
 
         self._class_items: list[pg.PlotDataItem] = []
         self._all_item = pg.PlotDataItem(pen=pg.mkPen(180, 186, 194, 60, width=1), connect="finite")
-        self._mean_item = pg.PlotDataItem(pen=pg.mkPen(theme.TEXT, width=2.5), name="mean")
+        # Antialiasing only for the few emphasised lines (it is costly for many curves).
+        self._mean_item = pg.PlotDataItem(pen=pg.mkPen(theme.TEXT, width=2.5), name="mean",
+                                          antialias=True)
         self._median_item = pg.PlotDataItem(
-            pen=pg.mkPen(theme.WARN, width=2.5, style=Qt.PenStyle.DashLine), name="median")
+            pen=pg.mkPen(theme.WARN, width=2.5, style=Qt.PenStyle.DashLine), name="median",
+            antialias=True)
         # The selected class: the same blue as the selected tile's frame.
-        self._highlight = pg.PlotDataItem(pen=pg.mkPen(theme.ACCENT, width=3.5))
+        self._highlight = pg.PlotDataItem(pen=pg.mkPen(theme.ACCENT, width=3.5), antialias=True)
         for it in (self._all_item, self._mean_item, self._median_item, self._highlight):
             it.setClipToView(True)
             it.setDownsampling(auto=True, method="peak")
@@ -115,6 +137,7 @@ class ConfidencePlot(QWidget):
 
         self.names: tuple[str, ...] = ()
         self.history = _History(0)
+        self._redraw_throttle = Throttle(REDRAW_MS, self._redraw, self)
         self.selected = -1
         self._hovered = -1
 
@@ -136,6 +159,7 @@ class ConfidencePlot(QWidget):
             item.removeItem(it)
             item.legend.removeItem(it)
         self._class_items = []
+        self._redraw_throttle.cancel()
         self.names = tuple(names)
         self.history = _History(len(names))
         self.selected = self._hovered = -1
@@ -150,14 +174,20 @@ class ConfidencePlot(QWidget):
         for it in (self._all_item, self._mean_item, self._median_item, self._highlight):
             it.setData([], [])
         self.readout.setText(" ")
-        item.enableAutoRange(axis="x")
+        self._follow_x = True
+        self._x_max = 0.0
+        self._set_ranges(x_max=10.0, y_top=4.6)
 
     def append(self, stats) -> None:
-        """Add generations (``Snapshot.new_stats``) and redraw."""
+        """Add generations (``Snapshot.new_stats``); the curves redraw at most
+        ``REDRAW_MS`` apart (call :meth:`flush` to draw at once)."""
         if not stats:
             return
         self.history.append(stats)
-        self._redraw()
+        self._redraw_throttle.request()
+
+    def flush(self) -> None:
+        self._redraw_throttle.flush()
 
     @property
     def generations_plotted(self) -> int:
@@ -185,6 +215,21 @@ class ConfidencePlot(QWidget):
         self._mean_item.setData(gens, nines(h.mean[: h.n]))
         self._median_item.setData(gens, nines(h.median[: h.n]))
         self._draw_highlight()
+        y_top = min(MAX_NINES, max(4.0, float(np.ceil(ys.max())))) + 0.4
+        x_max = nice_ceiling(float(gens[-1]) * 1.1) if self._follow_x else self._x_max
+        if x_max > self._x_max or y_top != self._y_top:
+            self._set_ranges(max(x_max, self._x_max), y_top)
+
+    def _set_ranges(self, x_max: float, y_top: float) -> None:
+        vb = self.plot.getPlotItem().getViewBox()
+        if self._follow_x:
+            self._x_max = x_max
+            vb.setXRange(0, x_max, padding=0.01)
+        self._y_top = y_top
+        vb.setYRange(0, y_top, padding=0.01)
+
+    def _user_moved_range(self, *_args) -> None:
+        self._follow_x = False
 
     # -- selection and hover -------------------------------------------------------
     def highlight(self, cell: int) -> None:

@@ -35,9 +35,11 @@ from PySide6.QtWidgets import (
 
 from ...core.formatting import format_confidence
 from .. import theme
+from ..throttle import Throttle
 
 CELL_ROLE = Qt.ItemDataRole.UserRole + 1
-FLASH_SECONDS = 0.8
+FLASH_SECONDS = 0.75
+UPDATE_MS = 100  # tiles update at most 10 times a second
 THUMB_MAX = 128  # longest side kept per tile (ImageNet's 256 px → 128 px by striding)
 
 
@@ -95,8 +97,11 @@ class EliteGridModel(QAbstractListModel):
         if flash:
             improved = changed[self.generations[changed] > 0]  # generation 0 is not news
             self.flash_start[improved] = time.monotonic()
-        lo, hi = int(changed.min()), int(changed.max())
-        self.dataChanged.emit(self.index(lo), self.index(hi))
+        if changed.size > 32:  # many (a new ImageNet run): one range
+            self.dataChanged.emit(self.index(int(changed.min())), self.index(int(changed.max())))
+        else:  # a few: only those tiles repaint
+            for cell in changed:
+                self.dataChanged.emit(self.index(int(cell)), self.index(int(cell)))
 
     def rowCount(self, parent: QModelIndex | None = None) -> int:
         return 0 if parent is not None and parent.isValid() else len(self.names)
@@ -287,12 +292,16 @@ class EliteGrid(QWidget):
         layout.addWidget(self.view, 1)
 
         # The flash fades in a few steps: smooth enough, and cheap to repaint.
-        self._flash_timer = QTimer(self, interval=160)
+        self._flash_timer = QTimer(self, interval=250)
         self._flashing: set[int] = set()
+        self._latest = None
+        self._update_throttle = Throttle(UPDATE_MS, self._apply_latest, self)
         self._flash_timer.timeout.connect(self._animate_flash)
 
     # -- data ----------------------------------------------------------------------
     def reset_cells(self, class_indices, names) -> None:
+        self._update_throttle.cancel()
+        self._latest = None
         self.delegate.clear_cache()
         self._flashing = set()
         self.model.reset_cells(class_indices, names)
@@ -324,7 +333,18 @@ class EliteGrid(QWidget):
         self.fit_tiles()
 
     def update_from(self, snapshot) -> None:
-        self.model.update_from(snapshot)
+        """Show ``snapshot``'s elites; tiles update at most ``UPDATE_MS`` apart, always
+        ending on the latest snapshot (call :meth:`flush` to update at once)."""
+        self._latest = snapshot
+        self._update_throttle.request()
+
+    def flush(self) -> None:
+        self._update_throttle.flush()
+
+    def _apply_latest(self) -> None:
+        if self._latest is None:
+            return
+        self.model.update_from(self._latest)
         if np.any(time.monotonic() - self.model.flash_start < FLASH_SECONDS):
             self._flash_timer.start()
 

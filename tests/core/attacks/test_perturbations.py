@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from fooling_gui.core.attacks import fgsm, pgd
+from fooling_gui.core.attacks import AttackCancelled, fgsm, pgd
 from fooling_gui.core.attacks.perturbation import project_to_grid
 from fooling_gui.core.errors import FoolingError
 from fooling_gui.core.images import from_uint8
@@ -48,6 +48,7 @@ def test_untargeted_fgsm_flips_most_digits_and_stays_in_budget(lenet, digits):
 
 def test_many_small_steps_beat_one_big_step(lenet, digits):
     images, labels = digits
+    images, labels = images[:20], labels[:20]
     one = fgsm(lenet, images, epsilon=0.2, labels=labels)
     many = pgd(lenet, images, epsilon=0.2, labels=labels, steps=20)
     assert many.success_rate >= one.success_rate
@@ -76,6 +77,16 @@ def test_batches_do_not_change_the_answer(lenet, digits):
     whole = pgd(lenet, images[:12], epsilon=0.1, targets=3, steps=4)
     chunked = pgd(lenet, images[:12], epsilon=0.1, targets=3, steps=4, batch_size=5)
     np.testing.assert_array_equal(whole.adversarial, chunked.adversarial)
+
+
+def test_progress_counts_every_step_and_can_cancel(lenet, digits):
+    images, _ = digits
+    seen = []
+    pgd(lenet, images[:6], epsilon=0.1, steps=3, batch_size=4,
+        progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(k, 6) for k in range(1, 7)]
+    with pytest.raises(AttackCancelled):
+        pgd(lenet, images[:2], epsilon=0.1, steps=3, progress=lambda done, total: False)
 
 
 def test_labels_default_to_the_prediction_and_top_k_reads_names(lenet, digits):

@@ -1,0 +1,440 @@
+"""What the kiosk does next: attract loop, visits, idle time-outs, recovery from failures.
+
+The controller owns an :class:`~fooling_gui.ui.evolution_worker.EvolutionWorker`
+(with a :class:`~.paced_session.PacedSession`), drives the window's pages and keeps
+the counters the heartbeat and ``--stats`` report. States::
+
+    attract ──touch──▶ choosing ──class──▶ visiting ──done──▶ result ⇄ why
+       ▲                  │                    │                 │
+       └──── idle time-out, "back", or a worker failure ─────────┘
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from ...core.evolution import RunConfig
+from ...core.gallery.export import slug
+from ..evolution_worker import FINISHED, EvolutionWorker
+from .config import KioskConfig
+from .idle import IdleWatch
+from .paced_session import PacedSession, SavedImage
+from .rotation import Rotation
+from .texts import Texts
+from .window import KioskWindow
+
+log = logging.getLogger(__name__)
+
+ATTRACT, CHOOSING, VISITING, RESULT, WHY = "attract", "choosing", "visiting", "result", "why"
+VISITOR_STATES = (CHOOSING, VISITING, RESULT, WHY)
+RECOVER_DELAYS_S = (3.0, 10.0, 30.0, 60.0)  # real seconds after 1, 2, 3, ≥4 failures in a row
+WATCHDOG_MS = 2000
+ERRORS_KEPT = 50  # the newest error messages kept (the count is exact)
+
+
+def example_image(info, class_index: int, n: int) -> np.ndarray | None:
+    """A real example of the class, when the model reads MNIST digits; else None."""
+    from ...core.datasets import example_digit
+    from ...core.errors import FoolingError
+    from ...core.models import MNIST_CLASSES
+
+    if (tuple(info.class_names) != MNIST_CLASSES or info.channels != 1
+            or tuple(info.image_size) != (28, 28)):
+        return None
+    try:
+        return example_digit(class_index, n)
+    except FoolingError as exc:
+        log.warning("No example digit: %s", exc)
+        return None
+
+
+class KioskController(QObject):
+    """Runs the exhibit on ``window``.
+
+    Args:
+        config: the kiosk settings.
+        texts: captions and cards.
+        window: the kiosk window (pages are driven from here).
+        worker_factory: makes a fresh evolution worker (at start and after a stall);
+            tests pass one with a failing or slow session.
+
+    Signals:
+        state_changed(str): one of the states above.
+    """
+
+    state_changed = Signal(str)
+
+    def __init__(self, config: KioskConfig, texts: Texts, window: KioskWindow,
+                 worker_factory: Callable[[], EvolutionWorker] | None = None,
+                 parent: QObject | None = None):
+        super().__init__(parent)
+        self.config = config
+        self.texts = texts
+        self.window = window
+        self._factory = worker_factory or (lambda: EvolutionWorker(PacedSession(
+            config.pace, config.target_confidence, device=config.device)))
+        self.state = ATTRACT
+        self.attract_phase = "starting"
+        self.attract_cycles = 0
+        self.visitor_sessions = 0
+        self.saved_images = 0
+        self.generations_shown = 0
+        self.error_count = 0
+        self.errors: list[str] = []
+        self.rotation = Rotation(config)
+        self._failures_in_a_row = 0
+        self._seed = config.seed
+        self._examples_shown = 0
+        self._run: RunConfig | None = None  # the run whose frames are drawn
+        self._run_purpose = ""
+        self._run_info = None
+        self._loading: str | None = None  # model whose info is being loaded
+        self._busy_since: float | None = None  # waiting for the worker since
+        self._card = 0
+        self._stuck_workers: list[EvolutionWorker] = []  # threads that would not end
+        self.recover_delays_s = RECOVER_DELAYS_S
+        self.worker = self._new_worker()
+
+        self._hold = QTimer(self, singleShot=True, interval=config.scaled_ms(config.hold_seconds))
+        self._hold.timeout.connect(self._hold_done)
+        self._recover = QTimer(self, singleShot=True)
+        self._recover.timeout.connect(self._next_attract)
+        self._watchdog = QTimer(self, interval=WATCHDOG_MS)
+        self._watchdog.timeout.connect(self._check_stall)
+        self.idle = IdleWatch(config.scaled_ms(config.idle_seconds),
+                              config.scaled_ms(config.warning_seconds), self)
+        self.idle.warning.connect(self._idle_warning)
+        self.idle.tick.connect(window.idle.set_seconds)
+        self.idle.cancelled.connect(window.idle.hide)
+        self.idle.expired.connect(self.end_visit)
+        self._wire_window()
+
+    # -- set-up --------------------------------------------------------------------
+    def _wire_window(self) -> None:
+        w = self.window
+        w.chooser.chosen.connect(self.choose)
+        w.chooser.back.connect(self.end_visit)
+        w.visitor.why.connect(self.show_why)
+        w.visitor.again.connect(self.try_another)
+        w.visitor.back.connect(self.end_visit)
+        w.why.next_card.connect(self.next_card)
+        w.why.again.connect(self.try_another)
+        w.why.back.connect(self.end_visit)
+        w.idle.keep_going.connect(self.keep_going)
+
+    def _new_worker(self) -> EvolutionWorker:
+        worker = self._factory()
+        worker.setParent(self)
+        # Each handler checks the worker is still ours: a replaced one may still talk.
+        worker.frame.connect(lambda f, w=worker: self._on_frame(w, f))
+        worker.state_changed.connect(lambda s, w=worker: self._on_state(w, s))
+        worker.failed.connect(lambda m, w=worker: self._on_failed(w, m))
+        worker.exported.connect(lambda r, w=worker: self._on_saved(w, r))
+        return worker
+
+    def start(self) -> None:
+        self.window.show_page(self.window.attract)
+        self._watchdog.start()
+        self._next_attract()
+
+    def shutdown(self) -> None:
+        """Stop every timer and the worker thread (on quit)."""
+        for timer in (self._hold, self._recover, self._watchdog):
+            timer.stop()
+        self.idle.stop()
+        self.worker.shutdown(5000)
+
+    def _set_state(self, state: str) -> None:
+        if state != self.state:
+            self.state = state
+            self.state_changed.emit(state)
+
+    # -- models and runs -------------------------------------------------------------
+    def _with_info(self, model: str, then: Callable[[], None]) -> bool:
+        """True when ``model``'s info is known; else load it and call ``then`` once ready."""
+        if model in self.rotation.infos:
+            return True
+        if self._loading != model:
+            self._loading = model
+            self._busy_since = time.monotonic()
+            worker = self.worker
+            job = worker.load_model(model)
+            job.returned.connect(lambda info, w=worker: self._info_ready(w, model, info, then))
+        return False
+
+    def _info_ready(self, worker, model: str, info, then: Callable[[], None]) -> None:
+        if worker is not self.worker:
+            return
+        self.rotation.infos[model] = info
+        self._loading = None
+        self._busy_since = None
+        then()
+
+    def _start_run(self, purpose: str, model: str, info, class_index: int) -> None:
+        c = self.config
+        self._run = RunConfig(model=model, encoding=c.encoding, batch=c.batch,
+                              generations=c.max_generations, classes=(class_index,),
+                              seed=self._seed, device=c.device)
+        self._seed = (self._seed + 1) % 2**31
+        self._run_purpose, self._run_info = purpose, info
+        self._busy_since = time.monotonic()
+        self.worker.start(self._run)
+
+    def _example(self, info, class_index: int) -> np.ndarray | None:
+        self._examples_shown += 1
+        return example_image(info, class_index, self._examples_shown)
+
+    def _on_frame(self, worker, frame) -> None:
+        if worker is not self.worker or self._run is None or frame.config is not self._run:
+            return  # from a run that was replaced or reset
+        self._busy_since = time.monotonic()
+        self._failures_in_a_row = 0
+        self.generations_shown += len(frame.snapshot.new_stats)
+        page = self.window.attract if self._run_purpose == "attract" else self.window.visitor
+        page.show_frame(frame, self.config.target_confidence)
+
+    def _on_state(self, worker, state: str) -> None:
+        if worker is not self.worker or state != FINISHED or self._run is None:
+            return
+        purpose, self._run, self._busy_since = self._run_purpose, None, None
+        if purpose == "attract" and self.state == ATTRACT:
+            self.attract_phase = "holding"
+            self.window.attract.show_done()
+            self._hold.start()
+        elif purpose == "visitor" and self.state == VISITING:
+            self._set_state(RESULT)
+            self.window.visitor.show_done()
+            self._save_visitor_image()
+
+    # -- attract loop ----------------------------------------------------------------
+    def _next_attract(self) -> None:
+        if self.state != ATTRACT:
+            return
+        model = self.rotation.model
+        if model is None:
+            self._rest(self.texts.caption("resting"))
+            return
+        if not self._with_info(model, self._next_attract):
+            self.attract_phase = "loading"
+            self.window.attract.show_loading()
+            return
+        info = self.rotation.infos[model]
+        cls = self.rotation.current_class()
+        self.attract_phase = "evolving"
+        self.window.attract.begin(info.class_names[cls], self._example(info, cls))
+        self._start_run("attract", model, info, cls)
+
+    def _hold_done(self) -> None:
+        if self.state != ATTRACT:
+            return
+        self.attract_cycles += 1
+        self.rotation.advance()
+        self._next_attract()
+
+    def _stop_runs(self) -> None:
+        self._hold.stop()
+        self._recover.stop()
+        self._run = None
+        self._busy_since = None if self._loading is None else self._busy_since
+        self.worker.reset()
+
+    # -- visits --------------------------------------------------------------------
+    def on_press(self) -> None:
+        """A touch, click or key anywhere (from the activity monitor)."""
+        if self.window.pin is not None and self.window.pin.isVisible():
+            return  # staff are typing the PIN
+        if self.state == ATTRACT:
+            QTimer.singleShot(0, self.begin_visit)  # after this press has been delivered
+        else:
+            self.idle.poke()
+
+    def on_move(self) -> None:
+        if self.state in VISITOR_STATES and not self.idle.warning_shown:
+            self.idle.poke()
+
+    def begin_visit(self) -> None:
+        if self.state != ATTRACT:
+            return
+        was_showing = self._run is not None or self._hold.isActive()
+        self._stop_runs()
+        if was_showing:
+            self.rotation.advance()  # the show resumes with something new
+        self.visitor_sessions += 1
+        self._set_state(CHOOSING)
+        self.idle.start()
+        self._show_chooser()
+
+    def _show_chooser(self) -> None:
+        if self.state != CHOOSING:
+            return
+        page = self.window.chooser
+        model = self.rotation.model
+        self.window.show_page(page)
+        if model is None:
+            return
+        if not self._with_info(model, self._show_chooser):
+            page.caption.setText(self.texts.caption("loading"))
+            return
+        info = self.rotation.infos[model]
+        page.caption.setText(self.texts.caption("choose_hint"))
+        page.set_classes([(c, info.class_names[c]) for c in self.rotation.classes(model)])
+
+    def choose(self, class_index: int) -> None:
+        model = self.rotation.model
+        if self.state != CHOOSING or model not in self.rotation.infos:
+            return
+        info = self.rotation.infos[model]
+        self._set_state(VISITING)
+        self._card = 0
+        self.window.visitor.begin(info.class_names[class_index], self._example(info, class_index))
+        self.window.show_page(self.window.visitor)
+        self._start_run("visitor", model, info, class_index)
+
+    def show_why(self) -> None:
+        if self.state not in (RESULT, WHY):
+            return
+        self._set_state(WHY)
+        self._show_card()
+        self.window.show_page(self.window.why)
+
+    def next_card(self) -> None:
+        if self.state == WHY:
+            self._card += 1
+            self._show_card()
+
+    def _show_card(self) -> None:
+        r = self.window.visitor.result
+        info = self._run_info
+        h, w = info.image_size
+        values = self.texts.values(r.label, r.confidence, pixels=h * w * info.channels,
+                                   n_classes=len(info.class_names))
+        cards = self.texts.cards(values)
+        title, text = cards[self._card % len(cards)]
+        verdict = (self.texts.caption("verdict_lead", **values), values["confidence"],
+                   self.texts.caption("verdict_class", **values))
+        self.window.why.show_card(title, text, r.evolved.shown, verdict)
+
+    def try_another(self) -> None:
+        if self.state not in VISITOR_STATES:
+            return
+        self._stop_runs()
+        self._set_state(CHOOSING)
+        self._show_chooser()
+
+    def keep_going(self) -> None:
+        self.idle.poke()
+
+    def end_visit(self) -> None:
+        """Back to the attract loop with the visitor's state cleared."""
+        if self.state not in VISITOR_STATES:
+            return
+        self._go_attract()
+        self._next_attract()
+
+    def _go_attract(self) -> None:
+        self.idle.stop()
+        self.window.idle.hide()
+        self._stop_runs()
+        self.window.visitor.result.clear()
+        self.window.why.show_card("", "", None, (" ", " ", " "))
+        self._run_info = None
+        self._card = 0
+        self._set_state(ATTRACT)
+        self.window.show_page(self.window.attract)
+
+    def _idle_warning(self) -> None:
+        if self.state in VISITOR_STATES:
+            self.window.idle.cover()
+
+    def _save_visitor_image(self) -> None:
+        folder = self.config.gallery_folder
+        if folder is None:
+            return
+        r = self.window.visitor.result
+        name = f"{datetime.now():%Y%m%d-%H%M%S}-{self.visitor_sessions:05d}-{slug(r.label)}"
+        self.worker.export(Path(folder) / name)
+
+    def _on_saved(self, worker, saved) -> None:
+        if worker is not self.worker or not isinstance(saved, SavedImage):
+            return
+        if saved.folder is not None:
+            self.saved_images += 1
+            if self.state in (RESULT, WHY):
+                self.window.visitor.show_notice(self.texts.caption("saved"))
+
+    # -- failures ------------------------------------------------------------------
+    def record_error(self, message: str) -> None:
+        self.error_count += 1
+        self.errors.append(message)
+        del self.errors[:-ERRORS_KEPT]
+        log.warning("Kiosk error (%d so far): %s", self.error_count, message)
+
+    def _on_failed(self, worker, message: str) -> None:
+        if worker is not self.worker:
+            return
+        model = self._run.model if self._run is not None else self._loading
+        self._loading = None
+        self.record_error(message)
+        if model is not None:
+            self.rotation.record_failure(model)
+        self._recover_to_attract()
+
+    def _recover_to_attract(self) -> None:
+        """After a failure: the attract screen at once, the loop again after a pause."""
+        self._failures_in_a_row += 1
+        if self.state in VISITOR_STATES:
+            self._go_attract()
+        else:
+            self._stop_runs()
+        delays = self.recover_delays_s
+        delay = delays[min(self._failures_in_a_row, len(delays)) - 1]
+        self._rest(self.texts.caption("resting"), delay)
+
+    def _rest(self, caption: str, delay_s: float | None = None) -> None:
+        delay_s = self.recover_delays_s[-1] if delay_s is None else delay_s
+        self.attract_phase = "resting"
+        self.window.attract.show_resting()
+        self.window.attract.caption.setText(caption)
+        self._recover.start(int(delay_s * 1000))
+
+    def _check_stall(self) -> None:
+        if self._busy_since is None:
+            return
+        if time.monotonic() - self._busy_since < self.config.stall_seconds:
+            return
+        old = self.worker
+        self._loading = None
+        self._run = None
+        self._busy_since = None
+        self.worker = self._new_worker()
+        if not old.shutdown(2000):
+            self._stuck_workers.append(old)  # a QThread must not be deleted while running
+        else:
+            old.deleteLater()
+        self.rotation.infos.clear()
+        self.record_error("The evolution worker stopped responding and was restarted.")
+        self._recover_to_attract()
+
+    # -- reporting -----------------------------------------------------------------
+    def status(self) -> dict:
+        """Counters and state, for the heartbeat and ``--stats``."""
+        busy = self._busy_since
+        return {
+            "state": self.state,
+            "attract_phase": self.attract_phase,
+            "model": self.rotation.model,
+            "attract_cycles": self.attract_cycles,
+            "visitor_sessions": self.visitor_sessions,
+            "saved_images": self.saved_images,
+            "generations_shown": self.generations_shown,
+            "error_count": self.error_count,
+            "last_error": self.errors[-1] if self.errors else None,
+            "waiting_on_worker_s": round(time.monotonic() - busy, 1) if busy else 0.0,
+        }

@@ -1,0 +1,89 @@
+"""The heart of every kiosk screen: evolved image · the network's verdict · a real example."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+
+from .kiosk_widgets import ImageCard, KioskConfidencePlot, Verdict, px
+from .texts import Texts
+
+
+class ResultPanel(QWidget):
+    """Three columns: the evolved image, the verdict (and, optionally, the climbing
+    confidence), and a real example of the class when the model has one.
+
+    Args:
+        texts: captions.
+        with_plot: show the confidence curve under the verdict (visitor mode).
+    """
+
+    def __init__(self, texts: Texts, with_plot: bool = False, parent=None):
+        super().__init__(parent)
+        self.texts = texts
+        self.evolved = ImageCard()
+        self.verdict = Verdict(compact=with_plot)
+        self.example = ImageCard()
+        self.plot = KioskConfidencePlot() if with_plot else None
+        self.label = ""
+        self.confidence = 0.0
+        self.generation = -1
+        self.reached = False
+        middle = QVBoxLayout()
+        middle.setContentsMargins(0, 0, 0, 0)
+        middle.addWidget(self.verdict, 2)
+        if self.plot is not None:
+            middle.addWidget(self.plot, 3)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.evolved, 5)
+        row.addLayout(middle, 6)
+        row.addWidget(self.example, 5)
+
+    def set_scale(self, scale: float) -> None:
+        self.layout().setSpacing(px(48, scale))
+        if self.plot is not None:
+            self.plot.setMinimumHeight(px(320, scale))
+            self.plot.set_scale(scale)
+            self.plot.set_axis_labels(self.texts.caption("plot_left"),
+                                      self.texts.caption("plot_bottom"), scale)
+
+    def begin(self, label: str, example: np.ndarray | None) -> None:
+        """A new run for class ``label``: empty image, no verdict yet, the example shown."""
+        self.label = label
+        self.confidence = 0.0
+        self.generation = -1
+        self.reached = False
+        self.evolved.caption.setText(self.texts.caption("evolved_caption"))
+        self.evolved.set_image(None)
+        self.evolved.footer.setText(" ")
+        self.verdict.clear()
+        self.example.caption.setText(self.texts.caption("example_caption", label=label)
+                                     if example is not None else " ")
+        self.example.footer.setText(self.texts.caption("example_credit")
+                                    if example is not None else " ")
+        self.example.set_image(example)
+        self.example.image.setVisible(example is not None)
+        if self.plot is not None:
+            self.plot.reset((label,))
+
+    def clear(self) -> None:
+        self.begin("", None)
+
+    def show_frame(self, frame, target: float) -> None:
+        """Draw the run's single cell from a RunFrame."""
+        snap = frame.snapshot
+        if snap.confidences.size == 0:
+            return
+        if snap.elite_generations[0] >= 0:
+            self.evolved.set_image(snap.elite_images[0])
+        self.confidence = float(max(snap.confidences[0], 0.0))
+        self.generation = int(snap.generation)
+        self.reached = self.confidence >= target
+        values = self.texts.values(self.label, self.confidence, generation=self.generation)
+        self.evolved.footer.setText(self.texts.caption("generation", **values))
+        self.verdict.set_verdict(self.texts.caption("verdict_lead", **values),
+                                 values["confidence"],
+                                 self.texts.caption("verdict_class", **values), self.reached)
+        if self.plot is not None:
+            self.plot.append(snap.new_stats)

@@ -64,21 +64,12 @@ def parse_target(text: str | None, class_names: tuple[str, ...]):
 
 def load_inputs(args: argparse.Namespace, spec):
     """``(uint8 images (N, H, W, C), true labels or None, names)`` to attack."""
-    import numpy as np
-    from PIL import Image
-
     from ..core.attacks.digits import spread_indices
+    from ..core.attacks.inputs import load_for_model
     from ..core.errors import FoolingError
-    from ..core.images import load_image
 
     if args.image is not None:
-        image = load_image(args.image, spec.channels)
-        h, w = spec.image_size
-        if image.shape[:2] != (h, w):  # attack at the size the app saves images
-            pil = Image.fromarray(image[:, :, 0] if spec.channels == 1 else image)
-            image = np.asarray(pil.resize((w, h), Image.BILINEAR), dtype=np.uint8)
-            image = image[:, :, None] if image.ndim == 2 else image
-        return image[None], None, [str(args.image)]
+        return load_for_model(args.image, spec)[None], None, [str(args.image)]
     if spec.channels != 1 or spec.image_size != (28, 28) or spec.n_classes < 10:
         raise FoolingError(f"The shipped digits fit MNIST models only; give {spec.label} "
                            "an image with --image.")

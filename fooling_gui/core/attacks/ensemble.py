@@ -9,7 +9,7 @@ whole committee.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -112,7 +112,8 @@ def confidence_of(classifier, images: np.ndarray, classes: np.ndarray,
 def compare_ensemble(members: Sequence, *, mode: str = "mean", generations: int = 100,
                      batch: int = 200, seed: int = 0, encoding: str = "direct",
                      classes: Sequence[int] | None = None,
-                     single: EvolvedImages | None = None) -> EnsembleComparison:
+                     single: EvolvedImages | None = None,
+                     on_generation: Callable[[object], None] | None = None) -> EnsembleComparison:
     """Evolve against ``members[0]`` and against the ensemble of all members.
 
     Both runs use the same seed, encoding, batch and generations, so the
@@ -121,10 +122,11 @@ def compare_ensemble(members: Sequence, *, mode: str = "mean", generations: int 
     Args:
         single: the run against ``members[0]`` with these settings, when already made
             (comparing several modes needs it once).
+        on_generation: passed to :func:`evolve_against` (progress, cancelling).
     """
     ensemble = EnsembleClassifier(members, mode=mode)
     common = {"generations": generations, "batch": batch, "seed": seed,
-              "encoding": encoding, "classes": classes}
+              "encoding": encoding, "classes": classes, "on_generation": on_generation}
     single_run = single if single is not None else evolve_against(members[0], **common)
     ensemble_run = evolve_against(ensemble, **common)
     filled = ensemble_run.filled

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -88,7 +88,8 @@ def median_generations(first: np.ndarray) -> float | None:
 def evolve_against(classifier, *, generations: int, batch: int = 200, seed: int = 0,
                    encoding: str = "direct", classes: Sequence[int] | None = None,
                    collect_above: float | None = None, eval_batch: int | None = None,
-                   device: str | None = None) -> EvolvedImages:
+                   device: str | None = None,
+                   on_generation: Callable[[object], None] | None = None) -> EvolvedImages:
     """Run MAP-Elites against ``classifier`` and summarise the run.
 
     Args:
@@ -102,6 +103,8 @@ def evolve_against(classifier, *, generations: int, batch: int = 200, seed: int 
             fooling images a retraining round adds to the training set).
         eval_batch: largest forward-pass batch.
         device: where images are rendered (default: the classifier's device).
+        on_generation: called with each generation's stats (progress); an exception it
+            raises (a cancelled GUI job) ends the run and propagates.
     """
     from ..evolution import EvolutionRun, RunConfig, first_generation_reaching
 
@@ -115,6 +118,8 @@ def evolve_against(classifier, *, generations: int, batch: int = 200, seed: int 
     kept_images: list[np.ndarray] = []
     kept_classes: list[np.ndarray] = []
     for stats in run.iterate():
+        if on_generation is not None:
+            on_generation(stats)
         if collect_above is None:
             continue
         # A cell whose elite dates from this generation holds a new image.

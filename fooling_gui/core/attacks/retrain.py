@@ -71,7 +71,9 @@ def retrain_experiment(base: Classifier, split: MnistSplit, *, rounds: int = 3,
                        generations: int = 200, batch: int = 200, epochs: int = 3,
                        seed: int = 0, collect_above: float = 0.99,
                        max_fooling_per_round: int = 1000, device: str = "cpu",
-                       on_round: Callable[[RetrainRound], None] | None = None
+                       on_round: Callable[[RetrainRound], None] | None = None,
+                       on_generation: Callable[[object], None] | None = None,
+                       on_train_step: Callable[[int, int], None] | None = None
                        ) -> list[RetrainRound]:
     """Run round 0 against ``base`` and then ``rounds`` retrain-and-evolve rounds.
 
@@ -87,6 +89,8 @@ def retrain_experiment(base: Classifier, split: MnistSplit, *, rounds: int = 3,
             random subset when more were found), so no round swamps the digits.
         device: torch device for training.
         on_round: called with each finished round (progress display).
+        on_generation: passed to :func:`evolve_against` (progress, cancelling).
+        on_train_step: called with ``(step, total)`` during each retraining.
     """
     rng = np.random.default_rng(seed)
     model = base
@@ -96,10 +100,12 @@ def retrain_experiment(base: Classifier, split: MnistSplit, *, rounds: int = 3,
     for r in range(rounds + 1):
         if r > 0:
             start = time.perf_counter()
-            model = _retrain(model, split, np.concatenate(fooling), r, epochs, seed + r, device)
+            model = _retrain(model, split, np.concatenate(fooling), r, epochs, seed + r, device,
+                             on_train_step)
             train_seconds = time.perf_counter() - start
         evo = evolve_against(model, generations=generations, batch=batch, seed=seed + r,
-                             classes=DIGITS, collect_above=collect_above)
+                             classes=DIGITS, collect_above=collect_above,
+                             on_generation=on_generation)
         new = evo.collected_images
         if len(new) > max_fooling_per_round:
             new = new[np.sort(rng.choice(len(new), max_fooling_per_round, replace=False))]
@@ -129,7 +135,8 @@ def retrain_experiment(base: Classifier, split: MnistSplit, *, rounds: int = 3,
 
 
 def _retrain(model: Classifier, split: MnistSplit, fooling: np.ndarray, round_index: int,
-             epochs: int, seed: int, device: str) -> Classifier:
+             epochs: int, seed: int, device: str,
+             on_train_step: Callable[[int, int], None] | None = None) -> Classifier:
     """An 11-output LeNet trained on the digits plus ``fooling`` as class 10."""
     if model.spec.n_classes == FOOLING_LABEL:
         module = with_fooling_class(model.module, seed)
@@ -138,6 +145,7 @@ def _retrain(model: Classifier, split: MnistSplit, fooling: np.ndarray, round_in
     images = torch.cat([split.train_images, from_uint8(fooling)])
     labels = torch.cat([split.train_labels,
                         torch.full((len(fooling),), FOOLING_LABEL, dtype=torch.long)])
-    module = train_module(module, images, labels, epochs=epochs, seed=seed, device=device)
+    module = train_module(module, images, labels, epochs=epochs, seed=seed, device=device,
+                          on_step=on_train_step)
     spec = fooling_spec(round_index, len(split.train_labels), len(fooling))
     return Classifier(module, spec, device=device)

@@ -8,7 +8,7 @@ run against the smoothed model itself, still fool it (the adaptive attacker)?
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -119,7 +119,9 @@ class SmoothingRow:
 def measure_smoothing(classifier, fooling_images: np.ndarray, fooling_classes: np.ndarray,
                       digits: np.ndarray, labels: np.ndarray, settings: Sequence[float],
                       kind: str = "gaussian", adaptive_generations: int = 0,
-                      batch: int = 200, seed: int = 0) -> list[SmoothingRow]:
+                      batch: int = 200, seed: int = 0,
+                      on_generation: Callable[[object], None] | None = None
+                      ) -> list[SmoothingRow]:
     """Measure each smoothing strength in ``settings``.
 
     Args:
@@ -133,6 +135,7 @@ def measure_smoothing(classifier, fooling_images: np.ndarray, fooling_classes: n
             each smoothed model (same seed) and report how far it gets.
         batch: offspring per generation for the adaptive runs.
         seed: seed of the adaptive runs.
+        on_generation: passed to :func:`evolve_against` (progress, cancelling).
     """
     rows = []
     for s in settings:
@@ -141,7 +144,7 @@ def measure_smoothing(classifier, fooling_images: np.ndarray, fooling_classes: n
         adaptive = None
         if adaptive_generations > 0:
             adaptive = evolve_against(model, generations=adaptive_generations, batch=batch,
-                                      seed=seed).summary()
+                                      seed=seed, on_generation=on_generation).summary()
             adaptive.pop("per_class")
         rows.append(SmoothingRow(
             setting=float(s),

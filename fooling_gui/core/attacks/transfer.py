@@ -7,7 +7,7 @@ gives the class the image was evolved for. The diagonal is the evolved confidenc
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -79,7 +79,9 @@ def transfer_matrix(galleries: Mapping[str, tuple[np.ndarray, np.ndarray]],
 
 def transfer_experiment(models: Sequence, *, generations: int = 100, batch: int = 200,
                         seeds: Sequence[int] = (0,), encoding: str = "direct",
-                        extra_targets: Sequence = ()) -> tuple[TransferMatrix, list[dict]]:
+                        extra_targets: Sequence = (),
+                        on_generation: Callable[[object], None] | None = None
+                        ) -> tuple[TransferMatrix, list[dict]]:
     """Evolve against each model (one run per seed), then score everything on all.
 
     Args:
@@ -87,6 +89,7 @@ def transfer_experiment(models: Sequence, *, generations: int = 100, batch: int 
         generations, batch, encoding: evolution budget of each run.
         seeds: one run per seed per source model; each contributes its final elites.
         extra_targets: models that only score (e.g. a random-weights baseline).
+        on_generation: passed to :func:`evolve_against` (progress, cancelling).
 
     Returns:
         The matrix and, per source model, the summaries of its evolution runs.
@@ -97,7 +100,7 @@ def transfer_experiment(models: Sequence, *, generations: int = 100, batch: int 
         imgs, classes, summaries = [], [], []
         for seed in seeds:
             evo = evolve_against(model, generations=generations, batch=batch, seed=seed,
-                                 encoding=encoding)
+                                 encoding=encoding, on_generation=on_generation)
             keep = evo.filled
             imgs.append(evo.images[keep])
             classes.append(evo.class_indices[keep])

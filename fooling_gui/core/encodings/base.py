@@ -36,8 +36,14 @@ class Encoding(ABC):
         """One mutated child per parent; parents are never modified."""
 
     @abstractmethod
-    def render(self, genomes: Sequence[Genome], size: tuple[int, int]) -> torch.Tensor:
-        """``(B, channels, H, W)`` float32 images in ``[0, 1]`` at ``size = (H, W)``."""
+    def render(self, genomes: Sequence[Genome], size: tuple[int, int],
+               window: tuple[int, int, int, int] | None = None) -> torch.Tensor:
+        """``(B, channels, H, W)`` float32 images in ``[0, 1]`` at ``size = (H, W)``.
+
+        With ``window = (top, left, height, width)`` only that rectangle of the image is
+        returned (an encoding may then skip rendering the rest: a classifier that scores
+        only a centre crop needs no more).
+        """
 
     @abstractmethod
     def pack(self, genomes: Sequence[Genome]) -> Any:

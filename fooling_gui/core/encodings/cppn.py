@@ -23,6 +23,8 @@ class CppnEncoding(Encoding):
     """
 
     name = "cppn"
+    # render() output is already rounded to 8-bit levels (cheaper inside the renderer).
+    renders_8bit = True
 
     def __init__(self, channels: int, size: tuple[int, int] = (256, 256),
                  params: CppnParams | None = None, device: str | torch.device = "cpu"):
@@ -44,10 +46,13 @@ class CppnEncoding(Encoding):
         # The paper's CPPN operators do not depend on the generation.
         return [mutate_cppn(p, self.params, rng) for p in parents]
 
-    def render(self, genomes: Sequence[CppnGenome], size: tuple[int, int]) -> torch.Tensor:
+    def render(self, genomes: Sequence[CppnGenome], size: tuple[int, int],
+               window: tuple[int, int, int, int] | None = None) -> torch.Tensor:
         if not genomes:
-            return torch.empty((0, self.channels, *size), device=self.device)
-        return render_cppns(genomes, size, self.params.colour_space, self.device)
+            shape = window[2:] if window is not None else size
+            return torch.empty((0, self.channels, *shape), device=self.device)
+        return render_cppns(genomes, size, self.params.colour_space, self.device, window=window,
+                            quantize=True)
 
     def render_large(self, genome: CppnGenome, size: tuple[int, int]) -> np.ndarray:
         """One genome at any resolution (e.g. 4000×4000) as ``(H, W, C)`` uint8, in bounded

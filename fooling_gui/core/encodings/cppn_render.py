@@ -158,12 +158,15 @@ def _activate_(values: torch.Tensor, activation: int) -> None:
         values.clamp_(-1.0, 1.0)
 
 
-def _input_rows(out: torch.Tensor, size: tuple[int, int], r0: int, r1: int) -> None:
-    """Fill rows 0–3 of ``out`` with x, y, d, bias for image rows ``[r0, r1)``."""
+def _input_rows(out: torch.Tensor, size: tuple[int, int], r0: int, r1: int,
+                c0: int = 0, c1: int | None = None) -> None:
+    """Fill rows 0–3 of ``out`` with x, y, d, bias for image rows ``[r0, r1)`` and
+    columns ``[c0, c1)`` of the full ``size`` grid."""
     h, w = size
-    grid = out[:N_INPUTS].view(N_INPUTS, r1 - r0, w)
+    c1 = w if c1 is None else c1
+    grid = out[:N_INPUTS].view(N_INPUTS, r1 - r0, c1 - c0)
     x, y, d, bias = grid
-    cols = torch.arange(w, dtype=torch.float32, device=out.device)
+    cols = torch.arange(c0, c1, dtype=torch.float32, device=out.device)
     rows = torch.arange(r0, r1, dtype=torch.float32, device=out.device)
     x.copy_((cols * 2.0 + 1.0) / w - 1.0)  # pixel centres in [-1, 1], broadcast over rows
     y.copy_(((rows * 2.0 + 1.0) / h - 1.0)[:, None])
@@ -199,17 +202,20 @@ def _evaluate_(values: torch.Tensor, plan: RenderPlan, gather: torch.Tensor) -> 
 
 def render_chunks(plan: RenderPlan, size: tuple[int, int], colour_space: str,
                   target: Callable[[int, int], torch.Tensor], budget_bytes: int | None = None,
+                  window: tuple[int, int, int, int] | None = None, quantize: bool = False,
                   ) -> Iterator[tuple[int, int, torch.Tensor]]:
-    """Render the ``size`` image a block of whole pixel rows at a time.
+    """Render the ``size`` image (or only its ``window``) a block of whole rows at a time.
 
-    For each block, with flat pixel range ``[p0, p1)``, ``target(p0, p1)`` gives the
+    ``window = (top, left, height, width)`` renders just that rectangle of the full
+    image, pixel for pixel identical to cropping a full render. For each block, with
+    flat pixel range ``[p0, p1)`` of the rendered area, ``target(p0, p1)`` gives the
     ``(B, channels, p1 - p0)`` tensor (any strides, on the plan's device) to fill with
     pixels in ``[0, 1]``; the filled tensor is then yielded as ``(p0, p1, tensor)``.
     """
-    h, w = size
+    top, left, h, w = window if window is not None else (0, 0, *size)
     device = plan.output_rows.device
     budget = default_budget(device) if budget_bytes is None else budget_bytes
-    step = chunk_rows(plan, size, budget)
+    step = chunk_rows(plan, (h, w), budget)
     values = gather = None
     for r0 in range(0, h, step):
         r1 = min(h, r0 + step)
@@ -217,7 +223,7 @@ def render_chunks(plan: RenderPlan, size: tuple[int, int], colour_space: str,
         if values is None or values.shape[1] != n:  # only the last block differs
             values = torch.empty((plan.n_rows, n), dtype=torch.float32, device=device)
             gather = torch.empty((plan.max_slot, n), dtype=torch.float32, device=device)
-        _input_rows(values, size, r0, r1)
+        _input_rows(values, size, top + r0, top + r1, left, left + w)
         _evaluate_(values, plan, gather)
         # Every activation lies in [-1, 1], so |value| is already a valid pixel.
         outputs = values[plan.output_rows].abs_()  # (B, n_out, n)
@@ -226,18 +232,25 @@ def render_chunks(plan: RenderPlan, size: tuple[int, int], colour_space: str,
             to_rgb(outputs, colour_space, dim=1, out=pixels)
         else:
             pixels.copy_(outputs)
+        if quantize:  # while the block is still in cache: 8-bit levels, as a PNG holds them
+            pixels.mul_(255.0).round_().div_(255.0)
         yield r0 * w, r1 * w, pixels
 
 
 def render_cppns(genomes: Sequence[CppnGenome], size: tuple[int, int], colour_space: str = "hsv",
                  device: str | torch.device = "cpu",
-                 budget_bytes: int | None = None) -> torch.Tensor:
+                 budget_bytes: int | None = None,
+                 window: tuple[int, int, int, int] | None = None,
+                 quantize: bool = False) -> torch.Tensor:
     """``(B, C, H, W)`` float32 images in ``[0, 1]`` of ``genomes`` at ``size = (H, W)``.
 
     ``C`` is the genomes' number of outputs (1 grey; 3 read in ``colour_space``).
     ``budget_bytes`` bounds the intermediate node values (default: :func:`default_budget`).
+    With ``window = (top, left, height, width)`` only that rectangle is rendered, and the
+    result is ``(B, C, height, width)``. ``quantize`` rounds pixels to 8-bit levels.
     """
-    h, w = (int(v) for v in size)
+    size = tuple(int(v) for v in size)
+    h, w = (window[2], window[3]) if window is not None else size
     device = torch.device(device)
     if not genomes:
         return torch.empty((0, 1, h, w), device=device)
@@ -245,8 +258,8 @@ def render_cppns(genomes: Sequence[CppnGenome], size: tuple[int, int], colour_sp
         plan = build_plan(genomes, device)
         images = torch.empty((plan.batch, plan.n_outputs, h * w), dtype=torch.float32,
                              device=device)
-        for _ in render_chunks(plan, (h, w), colour_space, lambda p0, p1: images[:, :, p0:p1],
-                               budget_bytes):
+        for _ in render_chunks(plan, size, colour_space, lambda p0, p1: images[:, :, p0:p1],
+                               budget_bytes, window, quantize):
             pass
     return images.view(plan.batch, plan.n_outputs, h, w)
 

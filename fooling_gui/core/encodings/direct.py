@@ -125,12 +125,16 @@ class DirectEncoding(Encoding):
         for row, i in enumerate(chosen):
             children[i] = mixed[row].contiguous()
 
-    def render(self, genomes: Sequence[torch.Tensor], size: tuple[int, int]) -> torch.Tensor:
+    def render(self, genomes: Sequence[torch.Tensor], size: tuple[int, int],
+               window: tuple[int, int, int, int] | None = None) -> torch.Tensor:
         images = torch.stack([g.to(self.device) for g in genomes])
         if self.channels == 3:
             images = to_rgb(images, self.params.colour_space, dim=1)
         if tuple(size) != self.size:
             images = F.interpolate(images, size=tuple(size), mode="nearest")
+        if window is not None:
+            top, left, h, w = window
+            images = images[:, :, top:top + h, left:left + w]
         return images
 
     def pack(self, genomes: Sequence[torch.Tensor]) -> torch.Tensor:

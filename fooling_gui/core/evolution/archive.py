@@ -41,11 +41,24 @@ class EliteArchive:
         self.class_indices = np.asarray(class_indices, dtype=np.int64)
         self.class_names = tuple(class_names)
         n = len(self.class_indices)
+        self._all_classes = np.array_equal(self.class_indices, np.arange(len(self.class_names)))
         self.confidences = np.full(n, -1.0, dtype=np.float64)  # -1: empty cell
         self.generations = np.full(n, -1, dtype=np.int64)
-        self.images = np.zeros((n, *image_shape), dtype=np.uint8)
+        self._images = np.zeros((n, *image_shape), dtype=np.uint8)
+        # Cells whose image is drawn only when someone looks (see ``images``).
+        self._stale: set[int] = set()
+        self._draw: Callable[[list[Genome]], np.ndarray] | None = None
         self.probabilities = np.zeros((n, len(self.class_names)), dtype=np.float32)
         self.genomes: list[Genome | None] = [None] * n
+
+    @property
+    def images(self) -> np.ndarray:
+        """``(cells, H, W, C)`` uint8 elite images (drawn now for cells told lazily)."""
+        if self._stale:
+            cells = sorted(self._stale)
+            self._images[cells] = self._draw([self.genomes[c] for c in cells])
+            self._stale.clear()
+        return self._images
 
     def __len__(self) -> int:
         return len(self.class_indices)
@@ -56,7 +69,8 @@ class EliteArchive:
         return np.flatnonzero(self.generations >= 0)
 
     def tell(self, genomes: Sequence[Genome], probabilities: np.ndarray, generation: int,
-             images: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+             images: Callable[[np.ndarray], np.ndarray] | None = None,
+             draw: Callable[[list[Genome]], np.ndarray] | None = None) -> np.ndarray:
         """Offer a scored batch to every cell; returns the cells that improved.
 
         Args:
@@ -65,18 +79,29 @@ class EliteArchive:
             generation: the generation the batch belongs to.
             images: maps batch indices to their ``(k, H, W, C)`` uint8 images; only
                 winners are converted, which matters for 256×256 colour images.
+            draw: instead of ``images``: renders a list of genomes as uint8 images,
+                called only when :attr:`images` is read. Early in a 1000-class run
+                hundreds of cells improve every generation; most are beaten again
+                before anyone looks.
         """
-        per_cell = probabilities[:, self.class_indices]  # (B, cells)
+        if self._all_classes:
+            per_cell = probabilities  # no copy of a (400, 1000) array per generation
+        else:
+            per_cell = probabilities[:, self.class_indices]  # (B, cells)
         best_row = per_cell.argmax(axis=0)
         best = per_cell[best_row, np.arange(len(self))]
         improved = np.flatnonzero(best > self.confidences)
         if improved.size:
             rows = best_row[improved]
-            unique_rows, inverse = np.unique(rows, return_inverse=True)
-            pictures = images(unique_rows)
             self.confidences[improved] = best[improved]
             self.generations[improved] = generation
-            self.images[improved] = pictures[inverse]
+            if draw is not None:
+                self._draw = draw
+                self._stale.update(int(c) for c in improved)
+            else:
+                unique_rows, inverse = np.unique(rows, return_inverse=True)
+                self._stale.difference_update(int(c) for c in improved)
+                self._images[improved] = images(unique_rows)[inverse]
             self.probabilities[improved] = probabilities[rows]
             for cell, row in zip(improved, rows):
                 self.genomes[cell] = genomes[row]

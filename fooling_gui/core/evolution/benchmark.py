@@ -42,10 +42,14 @@ def benchmark(run: EvolutionRun, seconds: float = 10.0, slices: int = 3) -> Benc
     if run.generation < 1:  # the random start and one mutation round warm up caches
         run.step()
         run.step()
+    # The forward pass gets exactly what the loop feeds it (the centre crop only, when
+    # that is all the network sees).
+    cropped = {"cropped": True} if run.render_window is not None else {}
     with torch.inference_mode():
         batch = run.encoding.initial(run.config.batch, run.rng)
-        images = quantize(run.encoding.render(batch, run.image_size)).to(run.classifier.device)
-    run.classifier.probabilities(images, batch_size=run.config.eval_batch)  # warm-up
+        images = quantize(run.encoding.render(batch, run.image_size, window=run.render_window))
+        images = images.to(run.classifier.device)
+    run.classifier.probabilities(images, batch_size=run.config.eval_batch, **cropped)  # warm-up
 
     loop_evals = loop_time = fwd_evals = fwd_time = 0.0
     per_slice = seconds / (2 * slices)
@@ -60,7 +64,7 @@ def benchmark(run: EvolutionRun, seconds: float = 10.0, slices: int = 3) -> Benc
 
         start = time.perf_counter()
         while True:
-            run.classifier.probabilities(images, batch_size=run.config.eval_batch)
+            run.classifier.probabilities(images, batch_size=run.config.eval_batch, **cropped)
             _sync(run.classifier.device)
             fwd_evals += run.config.batch
             if time.perf_counter() - start >= per_slice:

@@ -15,7 +15,7 @@ import torch
 from ..encodings import make_encoding
 from ..encodings.base import Encoding
 from ..errors import FoolingError
-from ..images import quantize, to_uint8
+from ..images import quantize_, to_uint8
 from .archive import EliteArchive
 from .config import RunConfig
 from .snapshot import Snapshot
@@ -71,7 +71,12 @@ class EvolutionRun:
         self.evaluations = 0
         self.wall_seconds = 0.0
         self.history: list[GenerationStats] = []
-        self._offspring = np.zeros((0, *spec.image_size, spec.channels), dtype=np.uint8)
+        self._offspring: np.ndarray | None = np.zeros((0, *spec.image_size, spec.channels),
+                                                      dtype=np.uint8)
+        self._offspring_genomes_kept: list = []
+        self._offspring_images_kept: torch.Tensor | None = None
+        # Render only what the network sees, when that is a centre crop.
+        self.render_window = getattr(classifier, "crop_window", None)
         self._offspring_best = np.zeros(0, dtype=np.float32)
         self._pending_improved: set[int] = set()
         self._pending_from = 0  # index into history of the first stats not yet in a snapshot
@@ -94,10 +99,27 @@ class EvolutionRun:
         return self.encoding.mutate(parents, self.rng, generation)
 
     def evaluate(self, genomes: list) -> tuple[torch.Tensor, np.ndarray]:
-        """Render at the saved size, round to 8 bits, score: ``(images, probabilities)``."""
-        images = quantize(self.encoding.render(genomes, self.image_size))
-        probs = self.classifier.probabilities(images, batch_size=self.config.eval_batch)
+        """Render, round to 8 bits, score: ``(images, probabilities)``.
+
+        When the classifier sees only a centre crop, only that crop is rendered (for
+        AlexNet 224² of 256² pixels); :meth:`full_images` renders the whole image of the
+        few winners. Either way the score is that of the saved 8-bit image.
+        """
+        window = self.render_window
+        images = self.encoding.render(genomes, self.image_size, window=window)
+        if not getattr(self.encoding, "renders_8bit", False):
+            images = quantize_(images)
+        if window is None:
+            probs = self.classifier.probabilities(images, batch_size=self.config.eval_batch)
+        else:
+            probs = self.classifier.probabilities(images, batch_size=self.config.eval_batch,
+                                                  cropped=True)
         return images, probs.numpy()
+
+    def _draw_full(self, genomes: list) -> np.ndarray:
+        """uint8 ``(k, H, W, C)`` images of ``genomes`` at the saved size."""
+        with torch.inference_mode():
+            return to_uint8(quantize_(self.encoding.render(genomes, self.image_size)))
 
     def step(self) -> GenerationStats:
         """Run one generation (the random start when nothing is evaluated yet)."""
@@ -106,10 +128,16 @@ class EvolutionRun:
         with torch.inference_mode():
             genomes = self._offspring_genomes(generation)
             images, probs = self.evaluate(genomes)
-            improved = self.archive.tell(genomes, probs, generation,
-                                         lambda rows: to_uint8(images[torch.as_tensor(rows)]))
+            if self.render_window is None:
+                improved = self.archive.tell(genomes, probs, generation,
+                                             lambda rows: to_uint8(images[torch.as_tensor(rows)]))
+            else:  # only the crop was rendered: draw whole elites when they are looked at
+                improved = self.archive.tell(genomes, probs, generation, draw=self._draw_full)
             k = min(OFFSPRING_PREVIEW, len(genomes))
-            self._offspring = to_uint8(images[:k])
+            # Converted (or re-rendered) only when a snapshot asks for them.
+            self._offspring = None
+            self._offspring_genomes_kept = genomes[:k]
+            self._offspring_images_kept = images[:k] if self.render_window is None else None
             self._offspring_best = probs[:k][:, self.archive.class_indices].max(axis=1)
         self.generation = generation
         self.evaluations += len(genomes)
@@ -142,6 +170,14 @@ class EvolutionRun:
         self.config = RunConfig.from_dict(cfg)
 
     # -- views -----------------------------------------------------------------------
+    def _offspring_preview(self) -> np.ndarray:
+        if self._offspring is None:
+            if self._offspring_images_kept is not None:
+                self._offspring = to_uint8(self._offspring_images_kept)
+            else:
+                self._offspring = self._draw_full(self._offspring_genomes_kept)
+        return self._offspring.copy()
+
     def snapshot(self) -> Snapshot:
         """A frozen picture of the run; consumes the changes since the last snapshot."""
         new_stats = tuple(self.history[self._pending_from:])
@@ -163,7 +199,7 @@ class EvolutionRun:
             elite_images=a.images.copy(),
             improved=improved,
             new_stats=new_stats,
-            offspring=self._offspring.copy(),
+            offspring=self._offspring_preview(),
             offspring_best=self._offspring_best.copy(),
             finished=self.finished,
         )

@@ -48,20 +48,36 @@ class Classifier:
         self._scale = (lo, hi - lo)
         self._mean = torch.tensor(spec.mean, dtype=torch.float32, device=self.device).view(1, -1, 1, 1)
         self._std = torch.tensor(spec.std, dtype=torch.float32, device=self.device).view(1, -1, 1, 1)
+        self._identity_norm = all(m == 0.0 for m in spec.mean) and all(s == 1.0 for s in spec.std)
 
     # -- preprocessing -------------------------------------------------------------
-    def network_input(self, images: torch.Tensor) -> torch.Tensor:
+    @property
+    def crop_window(self) -> tuple[int, int, int, int] | None:
+        """``(top, left, height, width)`` of the only part of an ``image_size`` image the
+        network sees (a centre crop), or None when it sees all of it (or ten crops).
+        Renderers use it to skip pixels that cannot change the score."""
+        (H, W), (h, w) = self.spec.image_size, self.spec.input_size
+        if self.spec.ten_crop or (H, W) == (h, w) or h > H or w > W:
+            return None
+        return ((H - h) // 2, (W - w) // 2, h, w)
+
+    def network_input(self, images: torch.Tensor, cropped: bool = False) -> torch.Tensor:
         """Resize, crop, scale and normalise: what ``module`` is fed (differentiable).
 
         With ``spec.ten_crop`` the result has ``10 * B`` rows (see :func:`ten_crops`).
+        ``cropped=True`` says the images are already the :attr:`crop_window` of
+        ``image_size`` images, so only scaling and normalisation remain.
         """
         x = images.to(self.device, torch.float32)
         if x.shape[1] != self.spec.channels:
             raise ValueError(f"expected {self.spec.channels} channels, got {x.shape[1]}")
-        if tuple(x.shape[-2:]) != self.spec.image_size:
+        if cropped:
+            if tuple(x.shape[-2:]) != self.spec.input_size:
+                raise ValueError(f"cropped images must be {self.spec.input_size}")
+        elif tuple(x.shape[-2:]) != self.spec.image_size:
             x = F.interpolate(x, size=self.spec.image_size, mode="bilinear",
                               align_corners=False, antialias=True)
-        if self.spec.ten_crop:
+        if self.spec.ten_crop and not cropped:
             x = ten_crops(x, self.spec.input_size)
         elif tuple(x.shape[-2:]) != self.spec.input_size:
             h, w = self.spec.input_size
@@ -70,6 +86,8 @@ class Classifier:
         lo, span = self._scale
         if lo != 0.0 or span != 1.0:
             x = x * span + lo
+        if self._identity_norm:
+            return x
         return (x - self._mean) / self._std
 
     # -- outputs -------------------------------------------------------------------
@@ -81,12 +99,12 @@ class Classifier:
             return out.float()
         return torch.log(out.float().clamp_min(1e-30))
 
-    def log_probs(self, images: torch.Tensor) -> torch.Tensor:
+    def log_probs(self, images: torch.Tensor, cropped: bool = False) -> torch.Tensor:
         """``(B, n_classes)`` log-probabilities; differentiable. Ten crops average
-        their probabilities, as in the paper."""
+        their probabilities, as in the paper. See :meth:`network_input` for ``cropped``."""
         b = images.shape[0]
-        logp = self._raw_log_probs(self.module(self.network_input(images)))
-        if self.spec.ten_crop:
+        logp = self._raw_log_probs(self.module(self.network_input(images, cropped)))
+        if self.spec.ten_crop and not cropped:
             logp = torch.logsumexp(logp.view(10, b, -1), dim=0) - math.log(10.0)
         return logp
 
@@ -102,11 +120,12 @@ class Classifier:
         return out
 
     @torch.inference_mode()
-    def probabilities(self, images: torch.Tensor, batch_size: int | None = None) -> torch.Tensor:
+    def probabilities(self, images: torch.Tensor, batch_size: int | None = None,
+                      cropped: bool = False) -> torch.Tensor:
         """``(B, n_classes)`` softmax probabilities on the CPU, in chunks of ``batch_size``."""
         if batch_size is None or images.shape[0] <= batch_size:
-            return self.log_probs(images).exp().cpu()
-        parts = [self.log_probs(chunk).exp().cpu() for chunk in images.split(batch_size)]
+            return self.log_probs(images, cropped).exp().cpu()
+        parts = [self.log_probs(chunk, cropped).exp().cpu() for chunk in images.split(batch_size)]
         return torch.cat(parts)
 
     def top_k(self, images: torch.Tensor, k: int = 5) -> list[list[tuple[int, str, float]]]:

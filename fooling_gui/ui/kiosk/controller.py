@@ -96,6 +96,7 @@ class KioskController(QObject):
         self._run_purpose = ""
         self._run_info = None
         self._loading: str | None = None  # model whose info is being loaded
+        self._when_loaded: list[Callable[[], None]] = []  # to call once it is
         self._busy_since: float | None = None  # waiting for the worker since
         self._card = 0
         self._stuck_workers: list[EvolutionWorker] = []  # threads that would not end
@@ -161,21 +162,25 @@ class KioskController(QObject):
         """True when ``model``'s info is known; else load it and call ``then`` once ready."""
         if model in self.rotation.infos:
             return True
+        if then not in self._when_loaded:
+            self._when_loaded.append(then)
         if self._loading != model:
             self._loading = model
             self._busy_since = time.monotonic()
             worker = self.worker
             job = worker.load_model(model)
-            job.returned.connect(lambda info, w=worker: self._info_ready(w, model, info, then))
+            job.returned.connect(lambda info, w=worker: self._info_ready(w, model, info))
         return False
 
-    def _info_ready(self, worker, model: str, info, then: Callable[[], None]) -> None:
+    def _info_ready(self, worker, model: str, info) -> None:
         if worker is not self.worker:
             return
         self.rotation.infos[model] = info
         self._loading = None
         self._busy_since = None
-        then()
+        waiting, self._when_loaded = self._when_loaded, []
+        for then in waiting:  # each checks the state it was meant for
+            then()
 
     def _start_run(self, purpose: str, model: str, info, class_index: int) -> None:
         c = self.config
@@ -196,6 +201,7 @@ class KioskController(QObject):
             return  # from a run that was replaced or reset
         self._busy_since = time.monotonic()
         self._failures_in_a_row = 0
+        self.rotation.record_success(self._run.model)
         self.generations_shown += len(frame.snapshot.new_stats)
         page = self.window.attract if self._run_purpose == "attract" else self.window.visitor
         page.show_frame(frame, self.config.target_confidence)
@@ -317,9 +323,10 @@ class KioskController(QObject):
                                    n_classes=len(info.class_names))
         cards = self.texts.cards(values)
         title, text = cards[self._card % len(cards)]
-        verdict = (self.texts.caption("verdict_lead", **values), values["confidence"],
-                   self.texts.caption("verdict_class", **values))
-        self.window.why.show_card(title, text, r.evolved.shown, verdict)
+        verdict = (f"{self.texts.caption('verdict_lead', **values)} {values['confidence']} "
+                   f"{self.texts.caption('verdict_class', **values)}")
+        self.window.why.show_card(title, text, r.evolved.shown, verdict,
+                                  (self._card % len(cards) + 1, len(cards)))
 
     def try_another(self) -> None:
         if self.state not in VISITOR_STATES:
@@ -343,7 +350,7 @@ class KioskController(QObject):
         self.window.idle.hide()
         self._stop_runs()
         self.window.visitor.result.clear()
-        self.window.why.show_card("", "", None, (" ", " ", " "))
+        self.window.why.show_card("", "", None, "")
         self._run_info = None
         self._card = 0
         self._set_state(ATTRACT)
@@ -381,6 +388,7 @@ class KioskController(QObject):
             return
         model = self._run.model if self._run is not None else self._loading
         self._loading = None
+        self._when_loaded = []
         self.record_error(message)
         if model is not None:
             self.rotation.record_failure(model)
@@ -411,6 +419,7 @@ class KioskController(QObject):
             return
         old = self.worker
         self._loading = None
+        self._when_loaded = []
         self._run = None
         self._busy_since = None
         self.worker = self._new_worker()

@@ -45,7 +45,7 @@ QLabel#verdictClassCompact {{ font-size: {s(60)}px; font-weight: 800; }}
 QLabel#prompt {{ font-size: {s(52)}px; font-weight: 800; color: #0c1722;
                  background: {theme.ACCENT}; border-radius: {s(18)}px; padding: {s(22)}px; }}
 QLabel#cardTitle {{ font-size: {s(56)}px; font-weight: 800; color: {theme.FLASH}; }}
-QLabel#cardText {{ font-size: {s(42)}px; }}
+QLabel#cardText {{ font-size: {s(46)}px; }}
 QLabel#notice {{ font-size: {s(30)}px; color: {theme.GOOD}; }}
 QLabel#staff {{ font-size: {s(22)}px; color: #ffffff; background: #6b2b2b;
                 border-radius: {s(8)}px; padding: {s(8)}px; }}
@@ -93,6 +93,7 @@ class SquareImage(QWidget):
         self.panel.setBackground("#000000")
         self.panel.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.panel.setStyleSheet(f"border: 3px solid {theme.BORDER};")
+        self.panel.ci.layout.setContentsMargins(0, 0, 0, 0)  # the image meets the frame
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def resizeEvent(self, event) -> None:

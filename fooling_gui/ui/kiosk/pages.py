@@ -10,7 +10,7 @@ import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
-from .kiosk_widgets import ImageCard, Verdict, button, label, px
+from .kiosk_widgets import ImageCard, button, label, px
 from .result_panel import ResultPanel
 from .texts import Texts
 
@@ -192,20 +192,18 @@ class WhyPage(Page):
     def __init__(self, texts: Texts, parent=None):
         super().__init__(texts, parent)
         self.image = ImageCard()
-        self.verdict = Verdict(compact=True)
         self.card_title = label(name="cardTitle", align=Qt.AlignmentFlag.AlignLeft)
         self.card_text = label(name="cardText",
                                align=Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        left = QVBoxLayout()
-        left.addWidget(self.image, 3)
-        left.addWidget(self.verdict, 2)
+        self.card_count = label(name="small", align=Qt.AlignmentFlag.AlignLeft)
         right = QVBoxLayout()
         right.addStretch(1)
         right.addWidget(self.card_title)
         right.addWidget(self.card_text)
+        right.addWidget(self.card_count)
         right.addStretch(2)
         self.row = QHBoxLayout()
-        self.row.addLayout(left, 2)
+        self.row.addWidget(self.image, 2)
         self.row.addLayout(right, 3)
         self.body.addLayout(self.row, 1)
         self.next_button = button(texts.caption("next_card"), "primary")
@@ -223,12 +221,14 @@ class WhyPage(Page):
 
     def set_scale(self, scale: float) -> None:
         super().set_scale(scale)
-        self.row.setSpacing(px(64, scale))
+        self.row.setSpacing(px(72, scale))
 
-    def show_card(self, title: str, text: str, image: np.ndarray | None,
-                  verdict: tuple[str, str, str]) -> None:
+    def show_card(self, title: str, text: str, image: np.ndarray | None, verdict: str,
+                  position: tuple[int, int] = (0, 0)) -> None:
+        """``verdict`` goes over the image ("The computer says: 99.99 % a 7");
+        ``position`` is (this card, all cards), counted from 1."""
         self.card_title.setText(title)
         self.card_text.setText(text)
-        self.image.caption.setText(" ")
+        self.card_count.setText(f"{position[0]} / {position[1]}" if position[1] else " ")
+        self.image.caption.setText(verdict)
         self.image.set_image(image)
-        self.verdict.set_verdict(*verdict, reached=True)

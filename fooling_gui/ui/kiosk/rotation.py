@@ -14,8 +14,8 @@ FAILURES_BEFORE_DROP = 2
 class Rotation:
     """Cycles through every configured class of every configured model, in order.
 
-    A model whose loading or runs fail :data:`FAILURES_BEFORE_DROP` times leaves the
-    rotation (unless it is the last one), so one missing weights file does not keep
+    A model whose loading or runs fail :data:`FAILURES_BEFORE_DROP` times in a row leaves
+    the rotation (unless it is the last one), so one missing weights file does not keep
     interrupting the show.
 
     Args:
@@ -51,6 +51,10 @@ class Rotation:
         if model is None or model not in self.infos or self.class_pos >= len(self.classes(model)):
             self.class_pos = 0
             self.model_pos = (self.model_pos + 1) % max(len(self.models), 1)
+
+    def record_success(self, model: str) -> None:
+        """``model`` works (again): its earlier failures no longer count."""
+        self.failures.pop(model, None)
 
     def record_failure(self, model: str) -> bool:
         """Count a failure of ``model``; True when it was dropped from the rotation."""

@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     make_application()
     # Real runs; only the pace is quicker, and the loop holds its result for the picture.
     config = KioskConfig(language=args.language, generations_per_second=25.0,
-                         hold_seconds=600.0, idle_seconds=6.0, warning_seconds=60.0,
+                         hold_seconds=600.0, idle_seconds=6.0, warning_seconds=15.0,
                          heartbeat_file=None, seed=3)
     texts = Texts(config.language)
     window = KioskWindow(texts)

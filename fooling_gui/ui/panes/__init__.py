@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from ...core.formatting import format_confidence
+from .attack_pane import AttackPane
+from .defence_pane import DefencePane
+from .toy_pane import ToyPane
 from .visualization_pane import VisualizationPane
 
-__all__ = ["VisualizationPane", "install_panes"]
+__all__ = ["AttackPane", "DefencePane", "ToyPane", "VisualizationPane", "install_panes"]
 
 
 def install_panes(window) -> None:
@@ -29,3 +32,13 @@ def install_panes(window) -> None:
     evolution.worker.elite_details.connect(vis.elite_changed)
     vis.status.connect(lambda text: window.statusBar().showMessage(text, 8000))
     window.add_pane("Feature visualisation", vis)
+
+    attack = AttackPane(window.settings)
+    evolution.worker.model_ready.connect(
+        lambda _info: attack.set_model(evolution.model_name, evolution.random_init))
+    attack.status.connect(lambda text: window.statusBar().showMessage(text, 8000))
+    window.add_pane("Adversarial", attack)
+    window.add_pane("Small pushes add up", ToyPane())
+    defences = DefencePane()
+    defences.status.connect(lambda text: window.statusBar().showMessage(text, 8000))
+    window.add_pane("Defences", defences)

@@ -155,3 +155,27 @@ def test_heartbeat_file_is_rewritten_for_monitoring(qtbot, make_kiosk, tmp_path)
     assert later["unix_time"] > first["unix_time"]
     assert later["state"] == "attract" and later["error_count"] == 0
     assert later["rss_mb"] > 10 and later["model"] == "lenet"
+
+
+def test_a_touch_while_the_model_is_still_loading_gets_the_buttons_once_it_is(qtbot, make_kiosk):
+    import time
+
+    from fooling_gui.core.models import load_model
+    from fooling_gui.ui.evolution_worker import EvolutionWorker
+    from fooling_gui.ui.kiosk.paced_session import PacedSession
+
+    config = quick_config()
+
+    def slow_load(name, random_init):
+        time.sleep(0.8)  # a big model from a slow disk
+        return load_model(name)
+
+    kiosk = make_kiosk(config, lambda: EvolutionWorker(PacedSession(
+        config.pace, config.target_confidence, load=slow_load)))
+    c, w = kiosk.controller, kiosk.window
+    assert c.attract_phase == "loading"
+    touch(w)
+    qtbot.waitUntil(lambda: c.state == CHOOSING, timeout=5000)
+    assert w.chooser.caption.text() == "Getting the next picture ready\u2026"
+    qtbot.waitUntil(lambda: sorted(w.chooser.buttons) == [0, 3], timeout=TIMEOUT)
+    assert "Touch one" in w.chooser.caption.text()

@@ -30,3 +30,11 @@ def test_a_model_that_keeps_failing_leaves_but_the_last_one_stays():
     for _ in range(5):
         r.record_failure("lenet")
     assert r.models == ["lenet"]
+
+
+def test_only_failures_in_a_row_count():
+    r = Rotation(KioskConfig(models=("sometimes", "lenet")))
+    r.record_failure("sometimes")
+    r.record_success("sometimes")
+    assert r.record_failure("sometimes") is False
+    assert r.models == ["sometimes", "lenet"]

@@ -1,0 +1,283 @@
+"""What the Adversarial and Defences worker threads own and send back. No Qt here.
+
+:class:`AttackSession` keeps the loaded model; the panes submit its methods as jobs to
+their own :class:`~fooling_gui.ui.job_thread.JobRunner`. Attacks return a frozen
+:class:`AttackView` whose pictures are ready-to-draw uint8 arrays and whose caption
+says in plain words what happened. Experiments report :class:`ExperimentProgress`
+through ``control.publish`` and return the core's JSON-ready dict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ...core.errors import FoolingError
+from ...core.formatting import format_confidence
+from .vis_session import ModelKey
+
+TOP_K = 5  # bars shown for models with many classes; 10-class models show all
+DARKER = np.array([79, 150, 240], dtype=np.float64)  # blue: the push made a pixel darker
+BRIGHTER = np.array([245, 165, 36], dtype=np.float64)  # orange: it made it brighter
+
+
+@dataclass(frozen=True)
+class AttackModel:
+    """A loaded model as the Adversarial pane needs it.
+
+    Attributes:
+        key: ``(name, random_init)``; ``spec``: its spec; ``digits``: the shipped MNIST
+            digits fit it.
+    """
+
+    key: ModelKey
+    spec: object
+    digits: bool
+
+    @property
+    def label(self) -> str:
+        return self.spec.label
+
+
+@dataclass(frozen=True)
+class AttackInput:
+    """An image to attack at the model's size: ``(H, W, C)`` uint8, where it came from,
+    and its true label when known (shipped digits)."""
+
+    image: np.ndarray
+    source: str
+    label: int | None
+
+
+@dataclass(frozen=True)
+class AttackRequest:
+    """One attack: ``method`` ``"fgsm"`` or ``"pgd"``, the L∞ budget, a target class
+    (``None``: untargeted) and the PGD steps."""
+
+    method: str
+    epsilon: float
+    target: int | None = None
+    steps: int = 20
+
+
+@dataclass(frozen=True)
+class AttackView:
+    """An attack's outcome, ready to draw.
+
+    Attributes:
+        request: what was asked; ``source``: the image's origin in words.
+        original, adversarial: ``(H, W, C)`` uint8.
+        perturbation: ``(H, W, 3)`` uint8, the change stretched so ±epsilon spans the
+            colour map (blue darker, black unchanged, orange brighter).
+        before, after: ``(index, name, probability)`` bar rows.
+        label, predicted: class before, class after; ``success``: the attack worked.
+        max_change: largest pixel change in [0, 1] units; ``caption``: plain words.
+    """
+
+    request: AttackRequest
+    source: str
+    original: np.ndarray
+    adversarial: np.ndarray
+    perturbation: np.ndarray
+    before: tuple[tuple[int, str, float], ...]
+    after: tuple[tuple[int, str, float], ...]
+    label: int
+    predicted: int
+    success: bool
+    max_change: float
+    caption: str
+
+
+@dataclass(frozen=True)
+class AttackProgress:
+    """PGD steps done so far (sent while a long attack runs)."""
+
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
+class ExperimentProgress:
+    """How far an experiment is: generations evolved of those planned, the training
+    step when one runs, and the latest message."""
+
+    generations: int
+    planned: int
+    message: str
+    train_step: int = 0
+    train_total: int = 0
+
+    @property
+    def fraction(self) -> float:
+        return min(self.generations / self.planned, 1.0) if self.planned else 0.0
+
+
+def perturbation_picture(perturbation: np.ndarray, epsilon: float) -> np.ndarray:
+    """``(H, W, C)`` change in pixel units → ``(H, W, 3)`` uint8 through the diverging map
+    (channels averaged): ±epsilon reach the ends, so even a tiny push is visible."""
+    mean = np.asarray(perturbation, dtype=np.float64).mean(axis=2)
+    t = np.clip(mean / max(epsilon, 1e-12), -1.0, 1.0)[:, :, None]
+    rgb = np.where(t < 0, -t * DARKER, t * BRIGHTER)  # black where nothing changed
+    return np.round(rgb).astype(np.uint8)
+
+
+def bar_rows(probs: np.ndarray, class_names, k: int = TOP_K) -> tuple[tuple[int, str, float], ...]:
+    """All classes in order for 10-class models, else the ``k`` most likely."""
+    if len(class_names) <= 10:
+        order = range(len(class_names))
+    else:
+        order = np.argsort(-probs, kind="stable")[:k]
+    return tuple((int(i), str(class_names[int(i)]), float(probs[int(i)])) for i in order)
+
+
+def attack_caption(view_label: str, before_p: float, after_name: str, after_p: float,
+                   max_change: float, request: AttackRequest, target_name: str | None,
+                   success: bool) -> str:
+    """One or two plain sentences: how big the push was and what the network says now."""
+    levels = round(max_change * 255)
+    how = (f"Changed each pixel by at most {max_change:.2f} ({levels} of 255 brightness "
+           f"levels)")
+    said = f"it said {view_label} at {format_confidence(before_p)}"
+    if request.target is not None and success:
+        return (f"{how} — the network now says {after_name} at {format_confidence(after_p)}, "
+                f"the class we pushed it towards ({said}).")
+    if request.target is not None:
+        return (f"{how} — not enough to make it say {target_name}: it says {after_name} at "
+                f"{format_confidence(after_p)} ({said}). Raise ε or the steps.")
+    if success:
+        return (f"{how} — the network now says {after_name} at {format_confidence(after_p)} "
+                f"({said}).")
+    return (f"{how} — the network still says {after_name} at {format_confidence(after_p)} "
+            f"({said}). Raise ε.")
+
+
+class AttackSession:
+    """The model (one at a time, cached by key) and the job functions; used only by the
+    worker thread.
+
+    Args:
+        load: ``load(name, random_init) -> Classifier``; the registry by default (never
+            downloading: the Evolution pane fetches weights first).
+        device: torch device.
+    """
+
+    def __init__(self, load: Callable[[str, bool], object] | None = None, device: str = "cpu"):
+        self.device = device
+        self._load = load or self._load_from_registry
+        self._key: ModelKey | None = None
+        self._classifier = None
+
+    def _load_from_registry(self, name: str, random_init: bool):
+        from ...core.models import load_model
+
+        return load_model(name, device=self.device, random_init=random_init,
+                          allow_download=False)
+
+    def classifier(self, key: ModelKey):
+        if key != self._key:
+            self._classifier = None  # free the old model first (ImageNet models are large)
+            self._classifier = self._load(*key)
+            self._key = key
+        return self._classifier
+
+    def load(self, key: ModelKey) -> AttackModel:
+        """A job: load the model."""
+        spec = self.classifier(key).spec
+        digits = spec.channels == 1 and tuple(spec.image_size) == (28, 28) and spec.n_classes >= 10
+        return AttackModel(key, spec, digits)
+
+    # -- inputs --------------------------------------------------------------------
+    def digit(self, key: ModelKey, label: int, index: int) -> AttackInput:
+        """A job: one of the shipped held-out MNIST digits."""
+        from ...core.datasets import example_digit
+
+        spec = self.classifier(key).spec
+        if spec.channels != 1 or tuple(spec.image_size) != (28, 28):
+            raise FoolingError(f"The shipped digits fit MNIST models only; open an image "
+                               f"for {spec.label}.")
+        return AttackInput(example_digit(label, index), f"handwritten {label} (sample #{index})",
+                           int(label))
+
+    def file(self, key: ModelKey, path: str | Path) -> AttackInput:
+        """A job: an image file, resized to the model's input."""
+        from ...core.attacks.inputs import load_for_model
+
+        spec = self.classifier(key).spec
+        return AttackInput(load_for_model(path, spec), Path(path).name, None)
+
+    # -- the attack ----------------------------------------------------------------
+    def attack(self, control, key: ModelKey, item: AttackInput,
+               request: AttackRequest) -> AttackView:
+        """A job: run FGSM or PGD on one image. PGD reports :class:`AttackProgress`
+        and stops within one step when the job is stopped."""
+        from ...core.attacks import fgsm, pgd
+
+        classifier = self.classifier(key)
+        images = item.image[None]
+        if request.method == "fgsm":
+            result = fgsm(classifier, images, epsilon=request.epsilon, labels=item.label,
+                          targets=request.target)
+        else:
+            def progress(done: int, total: int) -> None:
+                if control is not None:
+                    control.checkpoint()  # raises JobStopped: the newer request wins
+                    control.publish(AttackProgress(done, total))
+
+            result = pgd(classifier, images, epsilon=request.epsilon, labels=item.label,
+                         targets=request.target, steps=request.steps, progress=progress)
+        return self.view(result, item, request)
+
+    @staticmethod
+    def view(result, item: AttackInput, request: AttackRequest) -> AttackView:
+        """Freeze one image's :class:`~fooling_gui.core.attacks.AttackResult` for drawing."""
+        names = result.class_names
+        before_p, after_p = result.probs_before[0], result.probs_after[0]
+        label, predicted = int(result.labels[0]), int(after_p.argmax())
+        max_change = float(result.linf_per_image[0])
+        target_name = None if request.target is None else names[request.target]
+        success = bool(result.success[0])
+        caption = attack_caption(names[label], float(before_p[label]), names[predicted],
+                                 float(after_p[predicted]), max_change, request, target_name,
+                                 success)
+        return AttackView(request, item.source, result.original[0], result.adversarial[0],
+                          perturbation_picture(result.perturbation[0], request.epsilon),
+                          bar_rows(before_p, names), bar_rows(after_p, names), label,
+                          predicted, success, max_change, caption)
+
+
+def run_experiment_job(control, session: AttackSession, key: ModelKey, experiment: str,
+                       settings: dict) -> dict:
+    """A job: one defence experiment, publishing :class:`ExperimentProgress`; a stop
+    takes effect within one generation or one training step."""
+    from ...core.attacks.experiments import ExperimentHooks, planned_generations, run_experiment
+
+    classifier = session.classifier(key)
+    planned = planned_generations(experiment, **settings)
+    state = {"generations": 0, "message": "starting…", "step": 0, "total": 0}
+
+    def send() -> None:
+        control.publish(ExperimentProgress(state["generations"], planned, state["message"],
+                                           state["step"], state["total"]))
+
+    def log(message: str) -> None:
+        state["message"] = message
+        send()
+
+    def on_generation(_stats) -> None:
+        control.checkpoint()
+        state["generations"] += 1
+        state["step"] = state["total"] = 0
+        if control.emit_due():
+            send()
+
+    def on_train_step(step: int, total: int) -> None:
+        control.checkpoint()
+        state["step"], state["total"] = step, total
+        if control.emit_due():
+            send()
+
+    hooks = ExperimentHooks(log=log, on_generation=on_generation, on_train_step=on_train_step)
+    return run_experiment(experiment, classifier, hooks=hooks, **settings)

@@ -145,7 +145,7 @@ class CheckedEncoding:
     def __getattr__(self, name: str) -> Any:  # name, channels, mutate, pack, describe, …
         return getattr(self._inner, name)
 
-    def render(self, genomes, size):
+    def render(self, genomes, size, window=None):
         n = len(genomes)
         chunk = self._timer.chunk(n)
         start = time.perf_counter()
@@ -153,7 +153,7 @@ class CheckedEncoding:
         for i in range(0, n, chunk):
             if i:
                 self._checkpoint()
-            parts.append(self._inner.render(genomes[i:i + chunk], size))
+            parts.append(self._inner.render(genomes[i:i + chunk], size, window=window))
         self._timer.record(time.perf_counter() - start, n)
         return torch.cat(parts) if len(parts) > 1 else parts[0]
 
@@ -175,8 +175,10 @@ class CheckedClassifier:
     def __getattr__(self, name: str) -> Any:  # spec, device, module, top_k, …
         return getattr(self._inner, name)
 
-    def probabilities(self, images: torch.Tensor, batch_size: int | None = None) -> torch.Tensor:
+    def probabilities(self, images: torch.Tensor, batch_size: int | None = None,
+                      cropped: bool = False) -> torch.Tensor:
         n = images.shape[0]
+        extra = {"cropped": True} if cropped else {}  # images already the crop_window
         chunk = self._timer.chunk(n)
         if batch_size is not None:
             chunk = min(chunk, batch_size)
@@ -185,7 +187,7 @@ class CheckedClassifier:
         for i in range(0, n, chunk):
             if i:
                 self._checkpoint()
-            parts.append(self._inner.probabilities(images[i:i + chunk]))
+            parts.append(self._inner.probabilities(images[i:i + chunk], **extra))
         self._timer.record(time.perf_counter() - start, n)
         return torch.cat(parts) if len(parts) > 1 else parts[0]
 

@@ -149,6 +149,7 @@ class WeightsDialog(QDialog):
         self._busy(False)
         self.error.setText(message)
         self.error.show()
+        self.adjustSize()  # make room for the message
 
     def _busy(self, busy: bool, text: str = "") -> None:
         self.progress.setVisible(busy)
@@ -158,3 +159,4 @@ class WeightsDialog(QDialog):
             self.error.hide()
         for b in (self.download_button, self.locate_button, self.random_button):
             b.setEnabled(not busy)
+        self.adjustSize()

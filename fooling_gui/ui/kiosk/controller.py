@@ -24,6 +24,8 @@ from ...core.evolution import RunConfig
 from ...core.gallery.export import slug
 from ..evolution_worker import FINISHED, EvolutionWorker
 from .config import KioskConfig
+from .examples import example_image
+from .guarded_worker import GuardedWorker
 from .idle import IdleWatch
 from .paced_session import PacedSession, SavedImage
 from .rotation import Rotation
@@ -35,24 +37,7 @@ log = logging.getLogger(__name__)
 ATTRACT, CHOOSING, VISITING, RESULT, WHY = "attract", "choosing", "visiting", "result", "why"
 VISITOR_STATES = (CHOOSING, VISITING, RESULT, WHY)
 RECOVER_DELAYS_S = (3.0, 10.0, 30.0, 60.0)  # real seconds after 1, 2, 3, ≥4 failures in a row
-WATCHDOG_MS = 2000
 ERRORS_KEPT = 50  # the newest error messages kept (the count is exact)
-
-
-def example_image(info, class_index: int, n: int) -> np.ndarray | None:
-    """A real example of the class, when the model reads MNIST digits; else None."""
-    from ...core.datasets import example_digit
-    from ...core.errors import FoolingError
-    from ...core.models import MNIST_CLASSES
-
-    if (tuple(info.class_names) != MNIST_CLASSES or info.channels != 1
-            or tuple(info.image_size) != (28, 28)):
-        return None
-    try:
-        return example_digit(class_index, n)
-    except FoolingError as exc:
-        log.warning("No example digit: %s", exc)
-        return None
 
 
 class KioskController(QObject):
@@ -78,8 +63,14 @@ class KioskController(QObject):
         self.config = config
         self.texts = texts
         self.window = window
-        self._factory = worker_factory or (lambda: EvolutionWorker(PacedSession(
+        factory = worker_factory or (lambda: EvolutionWorker(PacedSession(
             config.pace, config.target_confidence, device=config.device)))
+        self.worker = GuardedWorker(factory, config.stall_seconds, self)
+        self.worker.frame.connect(self._on_frame)
+        self.worker.state_changed.connect(self._on_state)
+        self.worker.failed.connect(self._on_failed)
+        self.worker.exported.connect(self._on_saved)
+        self.worker.stalled.connect(self._on_stalled)
         self.state = ATTRACT
         self.attract_phase = "starting"
         self.attract_cycles = 0
@@ -97,18 +88,13 @@ class KioskController(QObject):
         self._run_info = None
         self._loading: str | None = None  # model whose info is being loaded
         self._when_loaded: list[Callable[[], None]] = []  # to call once it is
-        self._busy_since: float | None = None  # waiting for the worker since
         self._card = 0
-        self._stuck_workers: list[EvolutionWorker] = []  # threads that would not end
         self.recover_delays_s = RECOVER_DELAYS_S
-        self.worker = self._new_worker()
 
         self._hold = QTimer(self, singleShot=True, interval=config.scaled_ms(config.hold_seconds))
         self._hold.timeout.connect(self._hold_done)
         self._recover = QTimer(self, singleShot=True)
         self._recover.timeout.connect(self._next_attract)
-        self._watchdog = QTimer(self, interval=WATCHDOG_MS)
-        self._watchdog.timeout.connect(self._check_stall)
         self.idle = IdleWatch(config.scaled_ms(config.idle_seconds),
                               config.scaled_ms(config.warning_seconds), self)
         self.idle.warning.connect(self._idle_warning)
@@ -130,24 +116,14 @@ class KioskController(QObject):
         w.why.back.connect(self.end_visit)
         w.idle.keep_going.connect(self.keep_going)
 
-    def _new_worker(self) -> EvolutionWorker:
-        worker = self._factory()
-        worker.setParent(self)
-        # Each handler checks the worker is still ours: a replaced one may still talk.
-        worker.frame.connect(lambda f, w=worker: self._on_frame(w, f))
-        worker.state_changed.connect(lambda s, w=worker: self._on_state(w, s))
-        worker.failed.connect(lambda m, w=worker: self._on_failed(w, m))
-        worker.exported.connect(lambda r, w=worker: self._on_saved(w, r))
-        return worker
-
     def start(self) -> None:
         self.window.show_page(self.window.attract)
-        self._watchdog.start()
+        self.worker.start_watching()
         self._next_attract()
 
     def shutdown(self) -> None:
         """Stop every timer and the worker thread (on quit)."""
-        for timer in (self._hold, self._recover, self._watchdog):
+        for timer in (self._hold, self._recover):
             timer.stop()
         self.idle.stop()
         self.worker.shutdown(5000)
@@ -166,18 +142,12 @@ class KioskController(QObject):
             self._when_loaded.append(then)
         if self._loading != model:
             self._loading = model
-            self._busy_since = time.monotonic()
-            worker = self.worker
-            job = worker.load_model(model)
-            job.returned.connect(lambda info, w=worker: self._info_ready(w, model, info))
+            self.worker.load_model(model, lambda info: self._info_ready(model, info))
         return False
 
-    def _info_ready(self, worker, model: str, info) -> None:
-        if worker is not self.worker:
-            return
+    def _info_ready(self, model: str, info) -> None:
         self.rotation.infos[model] = info
         self._loading = None
-        self._busy_since = None
         waiting, self._when_loaded = self._when_loaded, []
         for then in waiting:  # each checks the state it was meant for
             then()
@@ -189,27 +159,25 @@ class KioskController(QObject):
                               seed=self._seed, device=c.device)
         self._seed = (self._seed + 1) % 2**31
         self._run_purpose, self._run_info = purpose, info
-        self._busy_since = time.monotonic()
         self.worker.start(self._run)
 
     def _example(self, info, class_index: int) -> np.ndarray | None:
         self._examples_shown += 1
         return example_image(info, class_index, self._examples_shown)
 
-    def _on_frame(self, worker, frame) -> None:
-        if worker is not self.worker or self._run is None or frame.config is not self._run:
+    def _on_frame(self, frame) -> None:
+        if self._run is None or frame.config is not self._run:
             return  # from a run that was replaced or reset
-        self._busy_since = time.monotonic()
         self._failures_in_a_row = 0
         self.rotation.record_success(self._run.model)
         self.generations_shown += len(frame.snapshot.new_stats)
         page = self.window.attract if self._run_purpose == "attract" else self.window.visitor
         page.show_frame(frame, self.config.target_confidence)
 
-    def _on_state(self, worker, state: str) -> None:
-        if worker is not self.worker or state != FINISHED or self._run is None:
+    def _on_state(self, state: str) -> None:
+        if state != FINISHED or self._run is None:
             return
-        purpose, self._run, self._busy_since = self._run_purpose, None, None
+        purpose, self._run = self._run_purpose, None
         if purpose == "attract" and self.state == ATTRACT:
             self.attract_phase = "holding"
             self.window.attract.show_done()
@@ -248,7 +216,6 @@ class KioskController(QObject):
         self._hold.stop()
         self._recover.stop()
         self._run = None
-        self._busy_since = None if self._loading is None else self._busy_since
         self.worker.reset()
 
     # -- visits --------------------------------------------------------------------
@@ -368,8 +335,8 @@ class KioskController(QObject):
         name = f"{datetime.now():%Y%m%d-%H%M%S}-{self.visitor_sessions:05d}-{slug(r.label)}"
         self.worker.export(Path(folder) / name)
 
-    def _on_saved(self, worker, saved) -> None:
-        if worker is not self.worker or not isinstance(saved, SavedImage):
+    def _on_saved(self, saved) -> None:
+        if not isinstance(saved, SavedImage):
             return
         if saved.folder is not None:
             self.saved_images += 1
@@ -383,9 +350,7 @@ class KioskController(QObject):
         del self.errors[:-ERRORS_KEPT]
         log.warning("Kiosk error (%d so far): %s", self.error_count, message)
 
-    def _on_failed(self, worker, message: str) -> None:
-        if worker is not self.worker:
-            return
+    def _on_failed(self, message: str) -> None:
         model = self._run.model if self._run is not None else self._loading
         self._loading = None
         self._when_loaded = []
@@ -412,29 +377,18 @@ class KioskController(QObject):
         self.window.attract.caption.setText(caption)
         self._recover.start(int(delay_s * 1000))
 
-    def _check_stall(self) -> None:
-        if self._busy_since is None:
-            return
-        if time.monotonic() - self._busy_since < self.config.stall_seconds:
-            return
-        old = self.worker
+    def _on_stalled(self) -> None:
         self._loading = None
         self._when_loaded = []
         self._run = None
-        self._busy_since = None
-        self.worker = self._new_worker()
-        if not old.shutdown(2000):
-            self._stuck_workers.append(old)  # a QThread must not be deleted while running
-        else:
-            old.deleteLater()
-        self.rotation.infos.clear()
+        self.rotation.infos.clear()  # the new worker loads its models afresh
         self.record_error("The evolution worker stopped responding and was restarted.")
         self._recover_to_attract()
 
     # -- reporting -----------------------------------------------------------------
     def status(self) -> dict:
         """Counters and state, for the heartbeat and ``--stats``."""
-        busy = self._busy_since
+        busy = self.worker.busy_since
         return {
             "state": self.state,
             "attract_phase": self.attract_phase,

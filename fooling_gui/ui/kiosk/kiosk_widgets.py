@@ -14,7 +14,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from .. import theme
-from ..widgets.confidence_plot import ConfidencePlot
+from ..widgets.confidence_plot import TICKS, ConfidencePlot
 from ..widgets.inspector import ImagePanel
 
 MIN_TOUCH_PX = 64  # smallest touch target (WCAG-style guidance for public touch screens)
@@ -193,6 +193,10 @@ class KioskConfidencePlot(ConfidencePlot):
         style = {"font-size": f"{px(26, scale)}px", "color": theme.MUTED}
         item.setLabel("left", left, **style)
         item.setLabel("bottom", bottom, **style)
+
+    def set_tick_text(self, convert) -> None:
+        """Pass the confidence axis labels ("99.99 %") through ``convert`` (decimal mark)."""
+        self.plot.getPlotItem().getAxis("left").setTicks([[(v, convert(t)) for v, t in TICKS]])
 
     def reset(self, names: tuple[str, ...]) -> None:
         super().reset(names)

@@ -25,6 +25,8 @@ class ResultPanel(QWidget):
         self.verdict = Verdict(compact=with_plot)
         self.example = ImageCard()
         self.plot = KioskConfidencePlot() if with_plot else None
+        if self.plot is not None:
+            self.plot.set_tick_text(texts.decimals)
         self.label = ""
         self.confidence = 0.0
         self.generation = -1

@@ -223,9 +223,12 @@ class Texts:
         text = f"{n:,}"
         return text.replace(",", ".") if self.language == "de" else text
 
-    def confidence(self, p: float) -> str:
-        text = format_confidence(p)
+    def decimals(self, text: str) -> str:
+        """``"99.99 %"`` with the language's decimal mark."""
         return text.replace(".", ",") if self.language == "de" else text
+
+    def confidence(self, p: float) -> str:
+        return self.decimals(format_confidence(p))
 
     def values(self, label: str = "", confidence: float = 0.0, **extra) -> dict:
         """Template fields for a class and a confidence, plus any ``extra`` ones."""

@@ -106,6 +106,7 @@ class ConfidencePlot(QWidget):
         self._y_top = 4.6
         self._follow_x = True  # until the user pans or zooms
         vb.sigRangeChangedManually.connect(self._user_moved_range)
+        self._set_ranges(x_max=10.0, y_top=4.6)
         item.addLegend(offset=(-10, 10), labelTextColor=theme.TEXT, brush=pg.mkBrush(23, 25, 28, 200))
 
         target = pg.InfiniteLine(angle=0, pos=4.0, movable=False,

@@ -310,9 +310,9 @@ class EliteGrid(QWidget):
 
     def fit_tiles(self) -> None:
         """Largest tiles that show every class at once; a scrolling size for many classes."""
-        if not self._auto_fit:
+        if not self._auto_fit or self.proxy.rowCount() == 0:
             return
-        n = max(self.proxy.rowCount(), 1)
+        n = self.proxy.rowCount()
         vp = self.view.viewport().size()
         w, h = vp.width() - 8, vp.height() - 8
         best = 0

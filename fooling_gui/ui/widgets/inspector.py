@@ -176,6 +176,7 @@ class Inspector(QWidget):
         self.confidence.setText("")
         self.meta.setText("Click an image in the grid to inspect it.")
         self.image.show_image(None)
+        self.top_label.setText("Top 5 classes")
         self.top_bars.set_rows(())
         self.score_label.setText("")
         self.score_bars.hide()

@@ -15,9 +15,9 @@ def quick_config(**overrides) -> KioskConfig:
     CPPN images reach high confidence on LeNet within a few generations; the pace is
     fast and the attract loop holds a result only briefly.
     """
-    settings = dict(encoding="cppn", batch=40, classes=(0, 3), target_confidence=0.999,
-                    max_generations=40, generations_per_second=60.0, hold_seconds=0.3,
-                    idle_seconds=60.0, warning_seconds=30.0, heartbeat_file=None)
+    settings = {"encoding": "cppn", "batch": 40, "classes": (0, 3), "target_confidence": 0.999,
+                "max_generations": 40, "generations_per_second": 60.0, "hold_seconds": 0.3,
+                "idle_seconds": 60.0, "warning_seconds": 30.0, "heartbeat_file": None}
     settings.update(overrides)
     return KioskConfig(**settings)
 

@@ -102,8 +102,9 @@ def test_a_file_that_is_not_toml_gives_defaults_and_one_sentence(tmp_path):
 def test_a_missing_file_gives_defaults_and_one_sentence(tmp_path):
     config, problems = load_config(tmp_path / "nope.toml")
     assert config == KioskConfig()
-    assert problems == [f"The kiosk configuration {tmp_path / 'nope.toml'} does not exist; "
-                        "the default settings are used."]
+    expected = (f"The kiosk configuration {tmp_path / 'nope.toml'} does not exist; "
+                "the default settings are used.")
+    assert problems == [expected]
 
 
 def test_classes_default_to_all_small_models_and_ten_of_a_large_one():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint
 from PySide6.QtTest import QTest
 
 from fooling_gui.core.datasets import mnist_sample

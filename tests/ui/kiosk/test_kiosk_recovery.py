@@ -117,10 +117,10 @@ def test_a_stalled_worker_is_replaced_and_the_show_goes_on(qtbot, make_kiosk):
     StallingSession.stalled = False
     kiosk = make_kiosk(config, factory(config, session_cls=StallingSession), start=False)
     kiosk.controller.recover_delays_s = (0.1,)
-    first_worker = kiosk.controller.worker
+    first_worker = kiosk.controller.worker.worker
     kiosk.start()
     c = kiosk.controller
     qtbot.waitUntil(lambda: c.error_count == 1, timeout=TIMEOUT)
     assert "stopped responding" in c.errors[0]
-    assert c.worker is not first_worker
+    assert c.worker.worker is not first_worker and c.worker.replacements == 1
     qtbot.waitUntil(lambda: c.attract_cycles >= 1, timeout=TIMEOUT)

@@ -7,7 +7,6 @@ import pytest
 from fooling_gui.ui.kiosk.texts import (
     CAPTIONS,
     CARD_MAX_WORDS,
-    CARDS,
     LANGUAGES,
     Texts,
     caption_problem,
@@ -65,3 +64,11 @@ def test_overrides_replace_single_captions_and_the_cards():
 
 def test_word_count_counts_what_a_reader_counts():
     assert word_count("It is 99.99 % a 7 \u2014 really.") == 6
+
+
+def test_the_confidence_axis_speaks_the_language(qapp):
+    from fooling_gui.ui.kiosk.result_panel import ResultPanel
+
+    axis = ResultPanel(Texts("de"), with_plot=True).plot.plot.getPlotItem().getAxis("left")
+    labels = [text for _value, text in axis._tickLevels[0]]
+    assert "99,99 %" in labels and "99.99 %" not in labels

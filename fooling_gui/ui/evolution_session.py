@@ -22,6 +22,7 @@ from ..core.evolution import EvolutionRun, RunConfig, Snapshot
 from ..core.images import from_uint8, quantize, to_uint8
 
 TOP_K = 5
+MAX_FRAME_GAP_S = 3.0
 
 
 @dataclass(frozen=True)
@@ -270,9 +271,12 @@ class EvolutionSession:
                 continue
             start = time.perf_counter()
             frame = self._frame(run_id, run, model)
-            # 1000 ImageNet elites are 200 MB to copy: space frames out so that
-            # copying never takes more than about a tenth of the worker's time.
-            control.interval_s = max(base_interval, 9.0 * (time.perf_counter() - start))
+            # A snapshot draws the elites improved since the last one and copies all
+            # of them (1000 ImageNet elites: seconds at first, 200 MB each time), so
+            # frames are spaced to keep that near a fifth of the worker's time — but
+            # never more than MAX_FRAME_GAP_S apart, so the view stays alive.
+            cost = time.perf_counter() - start
+            control.interval_s = min(MAX_FRAME_GAP_S, max(base_interval, 4.0 * cost))
             yield frame
         return self._frame(run_id, run, model)
 

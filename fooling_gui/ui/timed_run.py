@@ -16,6 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
@@ -104,9 +105,21 @@ class TimedRun(QObject):
         else:
             QTimer.singleShot(0, self._capture)
 
-    def _final_frame_drawn(self, _frame) -> None:
-        if self.view.worker.state != RUNNING:
+    def _final_frame_drawn(self, frame) -> None:
+        if self.view.worker.state == RUNNING:
+            return
+        self.view.frame_drawn.disconnect(self._final_frame_drawn)
+        snap = frame.snapshot
+        if self.view.inspector.cell < 0 and (snap.elite_generations >= 0).any():
+            # Show one elite in the inspector too: the class the network is surest of.
+            best = int(np.argmax(snap.confidences))
+            self.view.worker.elite_details.connect(self._inspected)
+            self.view.inspect(best)
+        else:
             QTimer.singleShot(50, self._capture)  # let the widgets repaint first
+
+    def _inspected(self, _details) -> None:
+        QTimer.singleShot(100, self._capture)
 
     def _capture(self) -> None:
         if getattr(self, "_captured", False):
@@ -150,8 +163,16 @@ def save_screenshot(window, path: Path) -> Path:
     if not pixmap.save(tmp, "PNG"):
         os.unlink(tmp)
         raise OSError(f"could not encode {path}")
-    os.replace(tmp, path)
+    _publish(tmp, path)
     return path
+
+
+def _publish(tmp: str, path: Path) -> None:
+    """Give the temp file normal permissions (mkstemp makes it 0600), then rename it."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
+    os.replace(tmp, path)
 
 
 def write_json_atomic(data: dict, path: Path) -> Path:
@@ -161,5 +182,5 @@ def write_json_atomic(data: dict, path: Path) -> Path:
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         json.dump(data, fh, indent=2)
         fh.write("\n")
-    os.replace(tmp, path)
+    _publish(tmp, path)
     return path

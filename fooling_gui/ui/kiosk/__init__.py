@@ -5,7 +5,9 @@ fooling images at a pace people can follow; a touch starts visitor mode (pick a
 class, watch it evolve, read why it works); inactivity returns to the loop. It reuses
 the main window's worker (:class:`~fooling_gui.ui.evolution_worker.EvolutionWorker`)
 and widgets. Modules: ``config`` (TOML settings), ``texts`` (captions and cards),
-``paced_session`` (worker side), ``controller`` (what happens next), ``window``,
-``pages``, ``overlays``, ``lockdown`` (input, cursor, exit chord), ``idle``,
-``heartbeat``, ``timed`` (``--run-for``/``--stats``), ``app`` (start-up).
+``paced_session`` (worker side), ``guarded_worker`` (stall watchdog), ``controller``
+(what happens next), ``rotation`` (attract order), ``window``, ``pages``,
+``result_panel``, ``kiosk_widgets``, ``overlays``, ``idle``, ``lockdown`` (input,
+cursor, exit chord), ``staff_exit`` (PIN), ``examples`` (real digits), ``heartbeat``,
+``timed`` (``--run-for``/``--stats``), ``app`` (start-up), ``screenshots`` (docs).
 """

@@ -6,15 +6,15 @@ import logging
 
 import numpy as np
 
+from ...core.datasets import example_digit
+from ...core.errors import FoolingError
+from ...core.models import MNIST_CLASSES
+
 log = logging.getLogger(__name__)
 
 
 def example_image(info, class_index: int, n: int) -> np.ndarray | None:
     """A real example of the class, when the model reads MNIST digits; else None."""
-    from ...core.datasets import example_digit
-    from ...core.errors import FoolingError
-    from ...core.models import MNIST_CLASSES
-
     if (tuple(info.class_names) != MNIST_CLASSES or info.channels != 1
             or tuple(info.image_size) != (28, 28)):
         return None

@@ -107,7 +107,9 @@ class ConfidencePlot(QWidget):
         self._follow_x = True  # until the user pans or zooms
         vb.sigRangeChangedManually.connect(self._user_moved_range)
         self._set_ranges(x_max=10.0, y_top=4.6)
-        item.addLegend(offset=(-10, 10), labelTextColor=theme.TEXT, brush=pg.mkBrush(23, 25, 28, 200))
+        # Bottom right: the curves climb towards the top, so that corner stays empty.
+        item.addLegend(offset=(-10, -10), labelTextColor=theme.TEXT,
+                       brush=pg.mkBrush(23, 25, 28, 200))
 
         target = pg.InfiniteLine(angle=0, pos=4.0, movable=False,
                                  pen=pg.mkPen(theme.GOOD, width=1, style=Qt.PenStyle.DashLine))

@@ -35,7 +35,9 @@ Guarantees:
 * **Failures.** :class:`~fooling_gui.core.errors.FoolingError` becomes ``failed`` with
   its sentence; any other exception becomes ``"Unexpected error: …"`` with the
   traceback logged. The thread and the other jobs carry on.
-* **References.** The runner keeps every job handle until ``finished`` is emitted.
+* **References.** The runner keeps every job handle until ``finished`` is emitted;
+  after that signal every slot is disconnected from the handle, so slots that
+  capture it do not keep it alive.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ import itertools
 import logging
 import threading
 import time
+import warnings
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any
@@ -77,6 +80,7 @@ class JobControl:
         self._last_emit = float("-inf")
         self._delivered = True  # the GUI has received the last value sent
         self._publish: Callable[[Any], None] | None = None  # set by the worker
+        self._notify: Callable[[str], None] | None = None  # set by the worker
 
     # -- GUI side ------------------------------------------------------------------
     def pause(self) -> None:
@@ -105,10 +109,17 @@ class JobControl:
     def checkpoint(self) -> None:
         """Block while paused; raise :class:`JobStopped` once stop was requested."""
         with self._cond:
+            blocked = self._paused and not self._stopped
+        if blocked and self._notify is not None:
+            self._notify("paused")  # the GUI learns at once that the job is holding
+        with self._cond:
             while self._paused and not self._stopped:
                 self._cond.wait()
-            if self._stopped:
-                raise JobStopped
+            stopped = self._stopped
+        if stopped:
+            raise JobStopped
+        if blocked and self._notify is not None:
+            self._notify("resumed")
 
     def emit_due(self) -> bool:
         """True when a value yielded now would be sent to the GUI at once."""
@@ -214,6 +225,7 @@ class _Worker(QObject):
             self.event.emit(job.id, "finished", None)
             return
         job.control._publish = lambda value, j=job: self._offer(j, value)
+        job.control._notify = lambda kind, j=job: self._held(j, kind)
         self._jobs.append(job)
         self._schedule()
 
@@ -256,6 +268,16 @@ class _Worker(QObject):
                 runnable = True
         if runnable:
             self._schedule()
+
+    def _held(self, job: _Active, kind: str) -> None:
+        """A job paused (or resumed) inside a long step, at a checkpoint."""
+        if kind == "paused" and not job.was_paused:
+            job.was_paused = True
+            self._flush(job)
+            self.event.emit(job.id, "paused", None)
+        elif kind == "resumed" and job.was_paused:
+            job.was_paused = False
+            self.event.emit(job.id, "resumed", None)
 
     def _advance(self, job: _Active) -> None:
         try:
@@ -310,6 +332,7 @@ class _Worker(QObject):
                 log.exception("Job %r failed while closing", job.name)
         self._flush(job)
         job.control._publish = None
+        job.control._notify = None
         self.event.emit(job.id, kind, payload)
         self.event.emit(job.id, "finished", None)
 
@@ -421,4 +444,21 @@ class JobRunner(QObject):
             job.is_running = False
             job.is_finished = True
             del self._jobs[job_id]
-            job.finished.emit()
+            try:
+                job.finished.emit()
+            finally:
+                _release(job)
+
+
+def _release(job: Job) -> None:
+    """Disconnect every slot from an ended job's signals.
+
+    Slots are often lambdas that capture their job (``lambda f, j=job: …``): a cycle
+    through Qt's connection list that Python's collector cannot see, so without this
+    every job would stay in memory for good (thousands a day in the kiosk).
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # "Failed to disconnect": none
+        for signal in (job.started, job.yielded, job.returned, job.failed, job.stopped,
+                       job.paused, job.resumed, job.finished):
+            signal.disconnect()

@@ -163,3 +163,23 @@ def test_shutdown_stops_a_running_job_and_runs_its_cleanup(qtbot):
     with qtbot.waitSignal(late.stopped, timeout=1000):
         pass
     assert ran == []
+
+
+def test_pause_inside_a_long_step_is_reported_at_once(qtbot, runner):
+    entered = threading.Event()
+
+    def long_step(control):
+        entered.set()
+        while True:
+            time.sleep(0.005)
+            control.checkpoint()
+        yield  # pragma: no cover
+
+    job = runner.submit(long_step)
+    assert entered.wait(3)
+    with qtbot.waitSignal(job.paused, timeout=1000):  # no yield needed
+        job.pause()
+    with qtbot.waitSignal(job.resumed, timeout=1000):
+        job.resume()
+    with qtbot.waitSignal(job.stopped, timeout=1000):
+        job.stop()

@@ -179,3 +179,27 @@ def test_a_touch_while_the_model_is_still_loading_gets_the_buttons_once_it_is(qt
     assert w.chooser.caption.text() == "Getting the next picture ready\u2026"
     qtbot.waitUntil(lambda: sorted(w.chooser.buttons) == [0, 3], timeout=TIMEOUT)
     assert "Touch one" in w.chooser.caption.text()
+
+
+def test_many_visits_leave_nothing_behind(qtbot, make_kiosk):
+    """Memory stays flat over a day of visits: no run's job handle outlives it."""
+    import gc
+
+    from fooling_gui.ui.job_thread import Job
+
+    def live_jobs() -> int:
+        gc.collect()
+        return sum(type(o) is Job for o in gc.get_objects())
+
+    kiosk = make_kiosk(quick_config())
+    c = kiosk.controller
+    qtbot.waitUntil(lambda: c.attract_phase == "evolving", timeout=TIMEOUT)
+    baseline = live_jobs()
+    for i in range(15):
+        c.begin_visit()
+        c.choose((0, 3)[i % 2])
+        qtbot.waitUntil(lambda: c.state == RESULT, timeout=TIMEOUT)
+        c.show_why()
+        c.end_visit()
+    qtbot.waitUntil(lambda: c.attract_phase == "holding", timeout=TIMEOUT)
+    assert live_jobs() <= baseline + 2  # the current run and request, at most

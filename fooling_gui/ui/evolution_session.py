@@ -140,7 +140,7 @@ class CheckedEncoding:
     per call, so it stays whole.
     """
 
-    def __init__(self, encoding, checkpoint: Callable[[], None], chunk_seconds: float = 0.12):
+    def __init__(self, encoding, checkpoint: Callable[[], None], chunk_seconds: float = 0.05):
         self._inner = encoding
         self._checkpoint = checkpoint
         self._timer = _ChunkTimer(chunk_seconds)
@@ -185,7 +185,7 @@ class CheckedClassifier:
     the whole batch is one chunk and nothing changes.
     """
 
-    def __init__(self, classifier, checkpoint: Callable[[], None], chunk_seconds: float = 0.12):
+    def __init__(self, classifier, checkpoint: Callable[[], None], chunk_seconds: float = 0.05):
         self._inner = classifier
         self._checkpoint = checkpoint
         self._timer = _ChunkTimer(chunk_seconds)

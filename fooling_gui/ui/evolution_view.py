@@ -13,10 +13,7 @@ import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
-    QHBoxLayout,
-    QLabel,
     QMessageBox,
-    QPushButton,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -24,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.evolution import DEFAULT_BATCH, RunConfig
+from .elite_files import elite_png_text, gallery_folder_name
 from .evolution_worker import FINISHED, IDLE, LOADING, PAUSED, RUNNING, STOPPED, EvolutionWorker
 from .job_thread import JobRunner
 from .model_catalogue import ModelEntry, custom_label, model_entries
@@ -32,34 +30,13 @@ from .widgets.class_picker import ClassPicker
 from .widgets.confidence_plot import ConfidencePlot
 from .widgets.elite_grid import EliteGrid
 from .widgets.inspector import Inspector
+from .widgets.message_banner import MessageBanner
 from .widgets.offspring_view import OffspringView
 from .widgets.run_controls import CUSTOM, RunControls
 
 log = logging.getLogger(__name__)
 
 OPEN_ENDED = 10**9  # GUI runs go on until stopped
-
-
-class MessageBanner(QWidget):
-    """A dismissable one-line message above the pane (never modal: runs keep going)."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.label = QLabel()
-        self.label.setWordWrap(True)
-        close = QPushButton("Dismiss")
-        close.clicked.connect(self.hide)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(10, 6, 6, 6)
-        row.addWidget(self.label, 1)
-        row.addWidget(close)
-        self.setAutoFillBackground(True)
-        self.setStyleSheet("MessageBanner { background: #4a2b2b; border-radius: 4px; }")
-        self.hide()
-
-    def show_message(self, text: str) -> None:
-        self.label.setText(text)
-        self.show()
 
 
 class EvolutionView(QWidget):
@@ -403,7 +380,6 @@ class EvolutionView(QWidget):
         if self.frame.snapshot.elite_generations[cell] < 0:
             self.status.emit("That class has no image yet.")
             return
-        self._inspect_target = cell
         self.worker.request_elite(cell)
 
     def _refresh_inspector(self) -> None:
@@ -446,19 +422,13 @@ class EvolutionView(QWidget):
 
     def save_details_png(self, details, path: str | Path, image: np.ndarray | None = None) -> Path:
         """Write the inspected elite (or its high-resolution rendering) with provenance."""
-        import json
-
         from ..core.errors import FoolingError
         from ..core.gallery import write_png
 
         path = Path(path)
         if path.suffix.lower() != ".png":
             path = path.with_suffix(".png")
-        text = {"model": details.model_label, "class_index": str(details.class_index),
-                "class_name": details.class_name, "confidence": repr(details.confidence),
-                "generation": str(details.generation), "encoding": details.encoding}
-        if details.encoding == "cppn":
-            text["genome"] = json.dumps(details.genome, separators=(",", ":"))
+        text = elite_png_text(details)
         try:
             write_png(path, details.image if image is None else image, text)
         except FoolingError as exc:
@@ -502,21 +472,19 @@ class EvolutionView(QWidget):
         self.export_gallery_to(out, overwrite)
 
     def gallery_name(self) -> str:
-        from ..core.gallery.export import slug
-
-        f = self.frame
-        return (f"{slug(f.model.name)}_{f.config.encoding}_seed{f.config.seed}"
-                f"_gen{max(f.snapshot.generation, 0)}")
+        return gallery_folder_name(self.frame)
 
     def export_gallery_to(self, out_dir: str | Path, overwrite: bool = False):
         """Export the current run's elites to ``out_dir`` (in the worker thread)."""
         out_dir = Path(out_dir)
         self.settings.set("export/last_folder", str(out_dir.parent))
         job = self.worker.export(out_dir, overwrite)
-        job.returned.connect(lambda manifest: self.status.emit(
-            f"Gallery written to {Path(manifest).parent}"))
+        job.returned.connect(self._exported)
         self.status.emit(f"Exporting to {out_dir}…")
         return job
+
+    def _exported(self, manifest) -> None:
+        self.status.emit(f"Gallery written to {Path(manifest).parent}")
 
     # -- messages and shutdown -----------------------------------------------------
     def show_error(self, message: str) -> None:

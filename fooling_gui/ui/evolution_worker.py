@@ -131,8 +131,11 @@ class EvolutionWorker(QObject):
 
     def request_frame(self) -> None:
         """Ask for a fresh frame of the current run (e.g. after the view was rebuilt)."""
-        self._submit(self._session.current_frame).returned.connect(
-            lambda f: f is not None and self.frame.emit(f))
+        self._submit(self._session.current_frame).returned.connect(self._emit_frame)
+
+    def _emit_frame(self, frame) -> None:
+        if frame is not None:
+            self.frame.emit(frame)
 
     def shutdown(self, timeout_ms: int = 5000) -> bool:
         """Stop everything and join the worker thread (call on close)."""

@@ -49,7 +49,7 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Generator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, QTimer, Signal, Slot
@@ -204,7 +204,6 @@ class _Active:
     begun: bool = False
     pending: Any = None
     was_paused: bool = False
-    extra: dict = field(default_factory=dict)
 
 
 class _Worker(QObject):
@@ -305,8 +304,9 @@ class _Worker(QObject):
             return
         except Exception as exc:
             log.exception("Job %r failed", job.name)
-            self._end(job, "failed", f"Unexpected error: {type(exc).__name__}: {exc}".rstrip(".")
-                      + " (details in the log).")
+            first_line = (str(exc).strip().splitlines() or [""])[0].rstrip(".")
+            self._end(job, "failed", f"Unexpected error: {type(exc).__name__}"
+                      f"{': ' + first_line if first_line else ''} (details in the log).")
             return
         self._offer(job, value)
 

@@ -65,8 +65,7 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         self.export_action = self._action(file_menu, "&Export gallery…", ev.export_gallery,
                                           QKeySequence("Ctrl+E"))
-        self._action(file_menu, "&Save inspected image…",
-                     lambda: ev.inspector.cell >= 0 and ev.save_image(ev.inspector.cell),
+        self._action(file_menu, "&Save inspected image…", self._save_inspected,
                      QKeySequence.StandardKey.Save)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -92,9 +91,17 @@ class MainWindow(QMainWindow):
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(shortcut)
-        action.triggered.connect(lambda _checked=False: slot())
+        def triggered(_checked: bool = False) -> None:
+            slot()  # whatever it returns, the slot returns None
+
+        action.triggered.connect(triggered)
         menu.addAction(action)
         return action
+
+    def _save_inspected(self) -> None:
+        cell = self.evolution.inspector.cell
+        if cell >= 0:
+            self.evolution.save_image(cell)
 
     def _about(self) -> None:
         QMessageBox.about(

@@ -222,3 +222,34 @@ def test_screenshot_mode_in_a_subprocess(tmp_path):
     assert set(data["event_loop_latency_ms"]) >= {"p50", "p99", "max"}
     assert data["errors"] == []
     assert Path(tmp_path / "settings.ini").is_file()
+
+
+def test_custom_model_from_the_model_menu(qtbot, window, tmp_path, monkeypatch):
+    """"Custom model…": pick a torch.export file with its JSON sidecar, then evolve on it."""
+    import torch
+    from PySide6.QtWidgets import QFileDialog
+    from torch import nn
+
+    from fooling_gui.ui.widgets.run_controls import CUSTOM
+
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Conv2d(1, 4, 3), nn.ReLU(), nn.Flatten(), nn.Linear(4 * 6 * 6, 3))
+    path = tmp_path / "shapes.pt2"
+    example = (torch.rand(2, 1, 8, 8),)
+    torch.export.save(torch.export.export(net.eval(), example,
+                                          dynamic_shapes=({0: torch.export.Dim("batch")},)),
+                      str(path))
+    path.with_suffix(".json").write_text(json.dumps(
+        {"name": "shapes", "class_names": ["ring", "cross", "bar"], "input_size": [8, 8],
+         "channels": 1, "mean": [0.5], "std": [0.25], "output": "logits"}))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+
+    view = window.evolution
+    view.choose_model(CUSTOM)
+    qtbot.waitUntil(lambda: view.model_info is not None and view.model_info.name == "shapes",
+                    timeout=TIMEOUT)
+    assert view.controls.model_name() == str(path)
+    assert "shapes.pt2" in view.controls.model.currentText()
+    running_to(qtbot, view, 1)
+    assert view.frame.snapshot.class_names == ("ring", "cross", "bar")
+    view.stop()

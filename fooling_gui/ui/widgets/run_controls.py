@@ -122,8 +122,8 @@ class RunControls(QWidget):
         hint.setWordWrap(True)
         layout.addWidget(hint)
 
-        self.model.activated.connect(lambda i: self.model_chosen.emit(self.model.itemData(i)))
-        self.encoding.activated.connect(lambda _i: self.settings_edited.emit())
+        self.model.activated.connect(self._model_activated)
+        self.encoding.activated.connect(self._encoding_activated)
         self.batch.editingFinished.connect(self._batch_edited)
         self.seed.editingFinished.connect(self._seed_edited)
         self.classes_button.clicked.connect(self.classes_clicked)
@@ -172,6 +172,12 @@ class RunControls(QWidget):
     def set_classes_text(self, chosen: int | None, total: int) -> None:
         self.classes_button.setText(f"All {total} classes" if chosen is None
                                     else f"{chosen} of {total} classes")
+
+    def _model_activated(self, index: int) -> None:
+        self.model_chosen.emit(self.model.itemData(index))
+
+    def _encoding_activated(self, _index: int) -> None:
+        self.settings_edited.emit()
 
     def _batch_edited(self) -> None:
         if self.batch.value() != self._last_batch:

@@ -146,8 +146,11 @@ def run_monkey(kiosk, events: int, seconds: float, seed: int = 0) -> dict:
     states: dict[str, int] = {}
     kiosk.controller.state_changed.connect(lambda s: states.__setitem__(s, states.get(s, 0) + 1))
     start = time.monotonic()
+    rss_samples: list[tuple[float, float]] = []
     try:
         for i in range(events):
+            if not rss_samples or time.monotonic() - start - rss_samples[-1][0] >= 10:
+                rss_samples.append((round(time.monotonic() - start, 1), round(resident_mb(), 1)))
             monkey.act()
             # Spread the events evenly over the time, letting the loop run in between.
             due = start + seconds * (i + 1) / events
@@ -164,6 +167,7 @@ def run_monkey(kiosk, events: int, seconds: float, seed: int = 0) -> dict:
         "attract_cycles": c.attract_cycles, "error_count": c.error_count,
         "errors": list(c.errors), "generations_before_quiet": generations_before,
         "rss_mb_start": round(rss_start, 1), "rss_mb_end": round(resident_mb(), 1),
+        "rss_mb": rss_samples,
     }
 
 

@@ -26,6 +26,7 @@ from ..evolution_worker import FINISHED, EvolutionWorker
 from .config import KioskConfig
 from .examples import example_image
 from .guarded_worker import GuardedWorker
+from .heartbeat import trim_heap
 from .idle import IdleWatch
 from .paced_session import PacedSession, SavedImage
 from .rotation import Rotation
@@ -95,6 +96,8 @@ class KioskController(QObject):
         self._hold.timeout.connect(self._hold_done)
         self._recover = QTimer(self, singleShot=True)
         self._recover.timeout.connect(self._next_attract)
+        self._visit_soon = QTimer(self, singleShot=True, interval=0)
+        self._visit_soon.timeout.connect(self.begin_visit)
         self.idle = IdleWatch(config.scaled_ms(config.idle_seconds),
                               config.scaled_ms(config.warning_seconds), self)
         self.idle.warning.connect(self._idle_warning)
@@ -123,7 +126,7 @@ class KioskController(QObject):
 
     def shutdown(self) -> None:
         """Stop every timer and the worker thread (on quit)."""
-        for timer in (self._hold, self._recover):
+        for timer in (self._hold, self._recover, self._visit_soon):
             timer.stop()
         self.idle.stop()
         self.worker.shutdown(5000)
@@ -209,6 +212,7 @@ class KioskController(QObject):
         if self.state != ATTRACT:
             return
         self.attract_cycles += 1
+        trim_heap()  # between runs, nothing big is in use: keep resident memory flat
         self.rotation.advance()
         self._next_attract()
 
@@ -224,7 +228,7 @@ class KioskController(QObject):
         if self.window.pin is not None and self.window.pin.isVisible():
             return  # staff are typing the PIN
         if self.state == ATTRACT:
-            QTimer.singleShot(0, self.begin_visit)  # after this press has been delivered
+            self._visit_soon.start()  # after this press has been delivered
         else:
             self.idle.poke()
 
@@ -320,6 +324,7 @@ class KioskController(QObject):
         self.window.why.show_card("", "", None, "")
         self._run_info = None
         self._card = 0
+        trim_heap()
         self._set_state(ATTRACT)
         self.window.show_page(self.window.attract)
 

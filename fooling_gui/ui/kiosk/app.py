@@ -15,9 +15,12 @@ STAFF_NOTE_MS = 60_000  # configuration problems stay on screen this long
 
 def settings_from_args(args: argparse.Namespace):
     """The configuration file's settings with the command line's overrides, and problems."""
-    from .config import load_config
+    from .config import default_config_file, load_config
 
-    config, problems = load_config(getattr(args, "config", None))
+    path = getattr(args, "config", None)
+    if path is None and default_config_file().is_file():
+        path = default_config_file()  # the exhibit's own settings, found without a flag
+    config, problems = load_config(path)
     overrides = {}
     if getattr(args, "window_model", None):
         overrides["models"] = (args.window_model,)

@@ -36,6 +36,13 @@ def default_heartbeat_file() -> Path:
     return Path.home() / ".cache" / "fooling-gui" / "kiosk-heartbeat.json"
 
 
+def default_config_file() -> Path:
+    """Where ``--kiosk`` looks when no ``--config`` is given:
+    ``$XDG_CONFIG_HOME/fooling-gui/kiosk.toml`` (``~/.config/fooling-gui/kiosk.toml``)."""
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "fooling-gui" / "kiosk.toml"
+
+
 @dataclass(frozen=True)
 class KioskConfig:
     """Everything an exhibit can set. Times are in seconds before ``time_scale``.

@@ -124,3 +124,23 @@ def test_checking_a_file_from_the_command_line(tmp_path, capsys):
     assert main([str(SHIPPED)]) == 0
     assert main([str(write(tmp_path, "batch = -1"))]) == 1
     assert "batch must be between" in capsys.readouterr().out
+
+
+def test_the_kiosk_finds_its_settings_without_a_flag_and_the_command_line_wins(
+        tmp_path, monkeypatch):
+    import argparse
+
+    from fooling_gui.ui.kiosk.app import settings_from_args
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    (tmp_path / "fooling-gui").mkdir()
+    (tmp_path / "fooling-gui" / "kiosk.toml").write_text('language = "de"\nseed = 4\n')
+    args = argparse.Namespace(config=None, window_model=None, window_encoding=None,
+                              window_seed=None)
+    config, problems = settings_from_args(args)
+    assert (config.language, config.seed, problems) == ("de", 4, [])
+    args.config = write(tmp_path, "batch = 77")
+    args.window_model, args.window_seed = "resnet18", 9
+    config, _ = settings_from_args(args)
+    assert (config.language, config.batch, config.models, config.seed) == \
+        ("en", 77, ("resnet18",), 9)

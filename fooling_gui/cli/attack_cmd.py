@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import add_model_arguments, positive_float, positive_int, print_json
+from .common import add_model_arguments, parse_class, positive_float, positive_int, print_json
 
 
 def add_parser(sub) -> None:
@@ -43,23 +43,12 @@ def add_parser(sub) -> None:
 
 def parse_target(text: str | None, class_names: tuple[str, ...]):
     """``None`` (untargeted), ``"next"``, or a class index (FoolingError if unknown)."""
-    from ..core.errors import FoolingError
-
     if text is None:
         return None
     item = text.strip()
     if item.lower() in ("next", "all"):
         return item.lower()
-    lookup = {name.lower(): i for i, name in enumerate(class_names)}
-    if item.lower() in lookup:
-        return lookup[item.lower()]
-    if item.lstrip("-").isdigit():
-        k = int(item)
-        if 0 <= k < len(class_names):
-            return k
-        raise FoolingError(f"Class {k} does not exist: this model has classes 0 to "
-                           f"{len(class_names) - 1}.")
-    raise FoolingError(f"This model has no class named {item!r}.")
+    return parse_class(item, class_names)
 
 
 def load_inputs(args: argparse.Namespace, spec):

@@ -73,6 +73,26 @@ def resolve_device(name: str) -> str:
     return str(device)
 
 
+def parse_class(text: str, class_names: tuple[str, ...]) -> int:
+    """A class index or (case-insensitive) name → index (FoolingError if unknown).
+
+    A name wins over an index, so a class literally named "3" is found by name.
+    """
+    from ..core.errors import FoolingError
+
+    item = text.strip()
+    by_name = {name.lower(): i for i, name in enumerate(class_names)}
+    if item.lower() in by_name:
+        return by_name[item.lower()]
+    if item.lstrip("-").isdigit():
+        k = int(item)
+        if 0 <= k < len(class_names):
+            return k
+        raise FoolingError(f"Class {k} does not exist: this model has classes 0 to "
+                           f"{len(class_names) - 1}.")
+    raise FoolingError(f"This model has no class named {item!r}.")
+
+
 def print_json(data: Any) -> None:
     json.dump(data, sys.stdout, indent=2)
     sys.stdout.write("\n")

@@ -6,7 +6,8 @@ import argparse
 import json
 from pathlib import Path
 
-from .common import add_model_arguments, non_negative_int, positive_int, print_json, progress
+from .common import (add_model_arguments, non_negative_int, parse_class, positive_int, print_json,
+                     progress)
 
 
 def add_parser(sub) -> None:
@@ -39,21 +40,9 @@ def parse_classes(text: str | None, class_names: tuple[str, ...]) -> tuple[int, 
 
     if text is None or text.strip().lower() in ("", "all"):
         return None
-    lookup = {name.lower(): i for i, name in enumerate(class_names)}
-    out = []
+    out: list[int] = []
     for item in (t.strip() for t in text.split(",")):
-        if not item:
-            continue
-        if item.lstrip("-").isdigit() and item.lower() not in lookup:
-            k = int(item)
-            if not 0 <= k < len(class_names):
-                raise FoolingError(f"Class {k} does not exist: this model has classes 0 to "
-                                   f"{len(class_names) - 1}.")
-        elif item.lower() in lookup:
-            k = lookup[item.lower()]
-        else:
-            raise FoolingError(f"This model has no class named {item!r}.")
-        if k not in out:
+        if item and (k := parse_class(item, class_names)) not in out:
             out.append(k)
     if not out:
         raise FoolingError("--classes named no class.")

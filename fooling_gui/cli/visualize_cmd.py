@@ -9,6 +9,7 @@ from .common import (
     add_model_arguments,
     load_model_from_args,
     non_negative_int,
+    parse_class,
     positive_float,
     positive_int,
     print_json,
@@ -111,23 +112,6 @@ def add_parser(sub) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(func=run)
-
-
-def parse_class(text: str, class_names: tuple[str, ...]) -> int:
-    """A class index or (case-insensitive) name → index (FoolingError if unknown)."""
-    from ..core.errors import FoolingError
-
-    item = text.strip()
-    by_name = {name.lower(): i for i, name in enumerate(class_names)}
-    if item.lower() in by_name:
-        return by_name[item.lower()]
-    if item.lstrip("-").isdigit():
-        k = int(item)
-        if 0 <= k < len(class_names):
-            return k
-        raise FoolingError(f"Class {k} does not exist: this model has classes 0 to "
-                           f"{len(class_names) - 1}.")
-    raise FoolingError(f"This model has no class named {item!r}.")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -33,6 +33,7 @@ from ..evolution_view import MessageBanner
 from ..job_thread import Job, JobRunner
 from ..widgets.probability_bars import ProbabilityBars
 from .attack_session import AttackInput, AttackModel, AttackProgress, AttackRequest, AttackSession
+from .file_drop import ImageDropMixin
 from .vis_session import ModelKey
 from .vis_widgets import ClassChooser, PixelView
 from .visualization_pane import IMAGE_FILES
@@ -50,7 +51,7 @@ def _plain(method):
     return lambda control, *args: method(*args)
 
 
-class AttackPane(QWidget):
+class AttackPane(ImageDropMixin, QWidget):
     """FGSM and targeted PGD on one real image, redrawn as ε changes.
 
     Args:
@@ -386,23 +387,6 @@ class AttackPane(QWidget):
         pgd = self.method.currentData() == "pgd"
         self.target.setEnabled(pgd)
         self.steps.setEnabled(pgd)
-
-    # -- drag and drop -------------------------------------------------------------
-    @staticmethod
-    def _dropped_file(event) -> str | None:
-        mime = event.mimeData()
-        files = [u.toLocalFile() for u in mime.urls() if u.isLocalFile()] if mime.hasUrls() else []
-        return files[0] if files else None
-
-    def dragEnterEvent(self, event) -> None:
-        if self.model is not None and self._dropped_file(event):
-            event.acceptProposedAction()
-
-    def dropEvent(self, event) -> None:
-        path = self._dropped_file(event)
-        if path:
-            event.acceptProposedAction()
-            self.open_image(path)
 
     # -- messages and shutdown -----------------------------------------------------
     def show_error(self, message: str) -> None:

@@ -25,6 +25,7 @@ from ...core.errors import FoolingError
 from ...core.formatting import format_confidence
 from ..evolution_view import MessageBanner
 from ..job_thread import Job, JobRunner
+from .file_drop import ImageDropMixin
 from .vis_run import VisRun
 from .vis_session import (
     REPORT_EVERY,
@@ -53,7 +54,7 @@ def _plain(method: Callable) -> Callable:
     return lambda control, *args: method(*args)
 
 
-class VisualizationPane(QWidget):
+class VisualizationPane(ImageDropMixin, QWidget):
     """Class and unit visualisation, activation maps and saliency.
 
     Args:
@@ -389,25 +390,6 @@ class VisualizationPane(QWidget):
         if job is self._analysis_job:
             self.maps_tab.source_label.setText("No image")
         self.show_error(message)
-
-    # -- drag and drop -------------------------------------------------------------
-    @staticmethod
-    def _dropped_file(event) -> str | None:
-        mime = event.mimeData()
-        if not mime.hasUrls():
-            return None
-        files = [u.toLocalFile() for u in mime.urls() if u.isLocalFile()]
-        return files[0] if files else None
-
-    def dragEnterEvent(self, event) -> None:
-        if self.model is not None and self._dropped_file(event):
-            event.acceptProposedAction()
-
-    def dropEvent(self, event) -> None:
-        path = self._dropped_file(event)
-        if path:
-            event.acceptProposedAction()
-            self.open_image(path)
 
     # -- messages and shutdown -----------------------------------------------------
     def show_error(self, message: str) -> None:

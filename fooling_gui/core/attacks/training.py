@@ -30,7 +30,7 @@ def digit_split() -> MnistSplit:
 def train_module(module: nn.Module, images: torch.Tensor, labels: torch.Tensor, *,
                  epochs: int, seed: int, device: str = "cpu",
                  on_step: Callable[[int, int], None] | None = None) -> nn.Module:
-    """Train ``module`` with :func:`models.training.fit` (augmented SGD) on ``device``,
+    """Train ``module`` with :func:`models.training.fit` (SGD, no augmentation, as for the shipped LeNet) on ``device``,
     even when it came out of a Classifier, which switches gradients off.
 
     ``on_step(step, total)`` is called after every optimiser step (progress); an

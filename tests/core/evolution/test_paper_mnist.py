@@ -21,12 +21,13 @@ def test_cppn_fools_lenet_on_every_digit_at_9999(lenet):
 
 
 @pytest.mark.slow
-def test_direct_encoding_fools_lenet_on_nearly_every_digit(lenet):
+def test_direct_encoding_fools_lenet_on_every_digit_at_9999(lenet):
     run = EvolutionRun(RunConfig(encoding="direct", batch=200, generations=200, seed=0),
                        classifier=lenet)
     run.run()
-    conf = run.archive.confidences
-    # Measured: 9 of 10 digits ≥ 99.99 %; the digit 1 needs more generations (README).
-    assert (conf >= 0.9999).sum() >= 9
-    assert conf.min() >= 0.99
-    assert np.median(conf) >= 0.9999
+    assert run.archive.confidences.min() >= 0.9999
+    # The paper: most digits within 50 generations; "1", the slowest, took 138–162
+    # generations over seeds 0–7 (README).
+    first = np.array([next(i for i, s in enumerate(run.history) if s.best[c] >= 0.9999)
+                      for c in range(10)])
+    assert np.median(first) <= 100

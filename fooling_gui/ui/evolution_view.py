@@ -335,6 +335,9 @@ class EvolutionView(QWidget):
         if state == RUNNING and self.frame is not None and self.frame.seeded_from:
             detail = f"Evolving from {self.frame.seeded_from}"
         self.controls.set_state(state, detail)
+        if (state in (PAUSED, STOPPED) and self.frame is not None
+                and self.frame.snapshot.pending_images):
+            self.worker.request_frame()  # live frames draw a screenful; now draw the rest
         if state in (STOPPED, FINISHED, IDLE):
             self.status.emit({STOPPED: "Stopped.", FINISHED: "Finished.", IDLE: "Ready."}[state])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF
@@ -25,6 +26,7 @@ def snapshot(confidences, generation=1, improved=(), size=(8, 8, 3)) -> Snapshot
                     evaluations=10 * (generation + 1), wall_seconds=1.0, evals_per_second=10.0,
                     class_indices=np.arange(n), class_names=NAMES[:n], confidences=conf,
                     elite_generations=gens, elite_images=images,
+                    image_versions=np.where(conf >= 0, generation, 0), pending_images=0,
                     improved=np.asarray(improved, dtype=np.int64), new_stats=(stats,),
                     offspring=images[:2], offspring_best=conf[:2].astype(np.float32),
                     finished=False)
@@ -52,6 +54,21 @@ def test_grid_shows_filters_and_flashes(qtbot):
     assert grid.count_label.text() == "1 of 3"
     grid.select_cell(2)  # hidden by the filter: the filter is cleared to show it
     assert grid.filter_edit.text() == "" and grid.selected_cell() == 2
+
+
+def test_grid_picture_arrives_after_its_confidence_without_a_second_flash():
+    model = EliteGrid().model
+    model.reset_cells(np.arange(3), NAMES)
+    first = snapshot([0.5, 0.7, 0.2], generation=3)
+    pending = dataclasses.replace(first, image_versions=np.array([1, 0, 1]),
+                                  elite_images=first.elite_images * np.array(
+                                      [1, 0, 1], dtype=np.uint8)[:, None, None, None])
+    model.update_from(pending)  # cell 1's confidence is news, its picture not drawn yet
+    flashed = model.flash_start[1]
+    assert flashed > 0 and model.images[1].pixelColor(0, 0).red() == 0
+    model.update_from(dataclasses.replace(first, image_versions=np.array([1, 1, 1])))
+    assert model.images[1].pixelColor(0, 0).red() == 60  # the elite itself now
+    assert model.flash_start[1] == flashed and model.versions[1] == 2
 
 
 def test_thumbnails_stride_without_blur():

@@ -45,6 +45,8 @@ class EliteArchive:
         self.confidences = np.full(n, -1.0, dtype=np.float64)  # -1: empty cell
         self.generations = np.full(n, -1, dtype=np.int64)
         self._images = np.zeros((n, *image_shape), dtype=np.uint8)
+        # Bumped whenever a cell's stored image changes, so viewers redraw only those.
+        self.image_versions = np.zeros(n, dtype=np.int64)
         # Cells whose image is drawn only when someone looks (see ``images``).
         self._stale: set[int] = set()
         self._draw: Callable[[list[Genome]], np.ndarray] | None = None
@@ -54,11 +56,34 @@ class EliteArchive:
     @property
     def images(self) -> np.ndarray:
         """``(cells, H, W, C)`` uint8 elite images (drawn now for cells told lazily)."""
-        if self._stale:
-            cells = sorted(self._stale)
-            self._images[cells] = self._draw([self.genomes[c] for c in cells])
-            self._stale.clear()
+        self.draw_pending()
         return self._images
+
+    @property
+    def images_as_drawn(self) -> np.ndarray:
+        """The stored images without drawing: a pending cell shows its previous elite
+        (or black); :attr:`image_versions` says which image each cell holds."""
+        return self._images
+
+    @property
+    def pending(self) -> int:
+        """Cells whose current elite has not been drawn yet."""
+        return len(self._stale)
+
+    def draw_pending(self, limit: int | None = None) -> int:
+        """Draw the pending cells, lowest first, at most ``limit`` of them; returns how
+        many are still pending. A 1000-class run can then show its first frame after
+        drawing a screenful rather than all 1000 images."""
+        if self._stale:
+            self._draw_cells(sorted(self._stale)[:limit])
+        return len(self._stale)
+
+    def _draw_cells(self, cells: list[int]) -> None:
+        cells = [c for c in cells if c in self._stale]
+        if cells:
+            self._images[cells] = self._draw([self.genomes[c] for c in cells])
+            self._stale.difference_update(cells)
+            self.image_versions[cells] += 1
 
     def __len__(self) -> int:
         return len(self.class_indices)
@@ -102,6 +127,7 @@ class EliteArchive:
                 unique_rows, inverse = np.unique(rows, return_inverse=True)
                 self._stale.difference_update(int(c) for c in improved)
                 self._images[improved] = images(unique_rows)[inverse]
+                self.image_versions[improved] += 1
             self.probabilities[improved] = probabilities[rows]
             for cell, row in zip(improved, rows):
                 self.genomes[cell] = genomes[row]
@@ -122,11 +148,16 @@ class EliteArchive:
             class_name=self.class_names[k],
             confidence=float(self.confidences[cell]),
             generation=int(self.generations[cell]),
-            image=self.images[cell].copy(),
+            image=self._image_of(cell),
             genome=self.genomes[cell],
             probabilities=self.probabilities[cell].copy(),
         )
 
+    def _image_of(self, cell: int) -> np.ndarray:
+        self._draw_cells([cell])  # only this one: the inspector must not wait for 1000
+        return self._images[cell].copy()
+
     def elites(self) -> list[Elite]:
         """Every filled cell's elite, in cell order."""
+        self.draw_pending()  # one batched draw rather than one per cell
         return [e for e in (self.elite(c) for c in range(len(self))) if e is not None]

@@ -178,8 +178,14 @@ class EvolutionRun:
                 self._offspring = self._draw_full(self._offspring_genomes_kept)
         return self._offspring.copy()
 
-    def snapshot(self) -> Snapshot:
-        """A frozen picture of the run; consumes the changes since the last snapshot."""
+    def snapshot(self, max_draw: int | None = None) -> Snapshot:
+        """A frozen picture of the run; consumes the changes since the last snapshot.
+
+        Args:
+            max_draw: draw at most this many pending elite images now (None: all);
+                the rest keep their previous image and come in later snapshots.
+        """
+        pending = self.archive.draw_pending(max_draw)
         new_stats = tuple(self.history[self._pending_from:])
         self._pending_from = len(self.history)
         improved = np.array(sorted(self._pending_improved), dtype=np.int64)
@@ -196,7 +202,9 @@ class EvolutionRun:
             class_names=tuple(a.class_names[k] for k in a.class_indices),
             confidences=a.confidences.copy(),
             elite_generations=a.generations.copy(),
-            elite_images=a.images.copy(),
+            elite_images=a.images_as_drawn.copy(),
+            image_versions=a.image_versions.copy(),
+            pending_images=pending,
             improved=improved,
             new_stats=new_stats,
             offspring=self._offspring_preview(),

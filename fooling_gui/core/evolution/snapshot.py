@@ -21,7 +21,10 @@ class Snapshot:
         class_names: the name of each cell's class.
         confidences: ``(cells,)`` elite confidence (-1 for an empty cell).
         elite_generations: ``(cells,)`` generation each elite was found (-1 empty).
-        elite_images: ``(cells, H, W, C)`` uint8.
+        elite_images: ``(cells, H, W, C)`` uint8; with ``pending_images`` > 0 some
+            cells still show an earlier elite (or black) until a later snapshot.
+        image_versions: ``(cells,)`` bumped each time a cell's image changes.
+        pending_images: cells whose current elite is not drawn in this snapshot.
         improved: cells that improved since the previous snapshot of this run.
         new_stats: the generations completed since the previous snapshot, so a plot
             can append them even though only the latest snapshot is drawn.
@@ -41,6 +44,8 @@ class Snapshot:
     confidences: np.ndarray
     elite_generations: np.ndarray
     elite_images: np.ndarray
+    image_versions: np.ndarray
+    pending_images: int
     improved: np.ndarray
     new_stats: tuple[GenerationStats, ...]
     offspring: np.ndarray

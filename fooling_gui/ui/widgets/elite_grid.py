@@ -66,6 +66,7 @@ class EliteGridModel(QAbstractListModel):
         self.class_indices = np.zeros(0, dtype=np.int64)
         self.confidences = np.zeros(0)
         self.generations = np.zeros(0, dtype=np.int64)
+        self.image_versions = np.zeros(0, dtype=np.int64)
         self.images: list[QImage | None] = []
         self.versions = np.zeros(0, dtype=np.int64)  # bumped when a cell's image changes
         self.flash_start = np.zeros(0)
@@ -77,25 +78,34 @@ class EliteGridModel(QAbstractListModel):
         n = len(self.names)
         self.confidences = np.full(n, -1.0)
         self.generations = np.full(n, -1, dtype=np.int64)
+        self.image_versions = np.full(n, -1, dtype=np.int64)  # nothing drawn yet
         self.images = [None] * n
         self.versions = np.zeros(n, dtype=np.int64)
         self.flash_start = np.full(n, -np.inf)
         self.endResetModel()
 
     def update_from(self, snapshot, flash: bool = True) -> None:
-        """Take new elites from a snapshot; converts only the cells that changed."""
-        changed = np.flatnonzero((snapshot.confidences != self.confidences)
-                                 | (snapshot.elite_generations != self.generations))
+        """Take new elites from a snapshot; converts only the cells that changed.
+
+        A cell's text follows its confidence; its picture follows its image version,
+        which may arrive a snapshot or two later (a 1000-class run draws a screenful
+        of images per frame).
+        """
+        redraw = np.flatnonzero(snapshot.image_versions != self.image_versions)
+        news = np.flatnonzero((snapshot.confidences != self.confidences)
+                              | (snapshot.elite_generations != self.generations))
+        changed = np.union1d(redraw, news)
         if changed.size == 0:
             return
-        for cell in changed:
+        for cell in redraw:
             if snapshot.elite_generations[cell] >= 0:
                 self.images[cell] = to_qimage(thumbnail(snapshot.elite_images[cell]))
+        self.image_versions = snapshot.image_versions.copy()
         self.versions[changed] += 1  # their rendered tiles are out of date
         self.confidences = snapshot.confidences.copy()
         self.generations = snapshot.elite_generations.copy()
         if flash:
-            improved = changed[self.generations[changed] > 0]  # generation 0 is not news
+            improved = news[self.generations[news] > 0]  # generation 0 is not news
             self.flash_start[improved] = time.monotonic()
         if changed.size > 32:  # many (a new ImageNet run): one range
             self.dataChanged.emit(self.index(int(changed.min())), self.index(int(changed.max())))

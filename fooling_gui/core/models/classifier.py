@@ -61,13 +61,19 @@ class Classifier:
             return None
         return ((H - h) // 2, (W - w) // 2, h, w)
 
-    def network_input(self, images: torch.Tensor, cropped: bool = False) -> torch.Tensor:
+    def network_input(self, images: torch.Tensor, cropped: bool = False,
+                      normalised: bool = False) -> torch.Tensor:
         """Resize, crop, scale and normalise: what ``module`` is fed (differentiable).
 
         With ``spec.ten_crop`` the result has ``10 * B`` rows (see :func:`ten_crops`).
         ``cropped=True`` says the images are already the :attr:`crop_window` of
-        ``image_size`` images, so only scaling and normalisation remain.
+        ``image_size`` images, so only scaling and normalisation remain;
+        ``normalised=True`` (with ``cropped``) that :meth:`normalise_` did those too.
         """
+        if normalised:
+            if not cropped or tuple(images.shape[-2:]) != self.spec.input_size:
+                raise ValueError(f"normalised images must be cropped to {self.spec.input_size}")
+            return images.to(self.device, torch.float32)
         x = images.to(self.device, torch.float32)
         if x.shape[1] != self.spec.channels:
             raise ValueError(f"expected {self.spec.channels} channels, got {x.shape[1]}")
@@ -90,6 +96,20 @@ class Classifier:
             return x
         return (x - self._mean) / self._std
 
+    def normalise_(self, images: torch.Tensor) -> torch.Tensor:
+        """Scale and normalise input-sized float images in place; returns them.
+
+        The same arithmetic as :meth:`network_input`, so the scores are bit for bit the
+        same, without its two temporary copies: for 400 AlexNet crops those are 480 MB
+        of fresh memory per generation, about 4 % of the evolution loop on a CPU.
+        """
+        lo, span = self._scale
+        if lo != 0.0 or span != 1.0:
+            images.mul_(span).add_(lo)
+        if not self._identity_norm:
+            images.sub_(self._mean).div_(self._std)
+        return images
+
     # -- outputs -------------------------------------------------------------------
     def _raw_log_probs(self, out: torch.Tensor) -> torch.Tensor:
         kind = self.spec.output
@@ -99,11 +119,13 @@ class Classifier:
             return out.float()
         return torch.log(out.float().clamp_min(1e-30))
 
-    def log_probs(self, images: torch.Tensor, cropped: bool = False) -> torch.Tensor:
+    def log_probs(self, images: torch.Tensor, cropped: bool = False,
+                  normalised: bool = False) -> torch.Tensor:
         """``(B, n_classes)`` log-probabilities; differentiable. Ten crops average
-        their probabilities, as in the paper. See :meth:`network_input` for ``cropped``."""
+        their probabilities, as in the paper. See :meth:`network_input` for ``cropped``
+        and ``normalised``."""
         b = images.shape[0]
-        logp = self._raw_log_probs(self.module(self.network_input(images, cropped)))
+        logp = self._raw_log_probs(self.module(self.network_input(images, cropped, normalised)))
         if self.spec.ten_crop and not cropped:
             logp = torch.logsumexp(logp.view(10, b, -1), dim=0) - math.log(10.0)
         return logp
@@ -121,11 +143,12 @@ class Classifier:
 
     @torch.inference_mode()
     def probabilities(self, images: torch.Tensor, batch_size: int | None = None,
-                      cropped: bool = False) -> torch.Tensor:
+                      cropped: bool = False, normalised: bool = False) -> torch.Tensor:
         """``(B, n_classes)`` softmax probabilities on the CPU, in chunks of ``batch_size``."""
         if batch_size is None or images.shape[0] <= batch_size:
-            return self.log_probs(images, cropped).exp().cpu()
-        parts = [self.log_probs(chunk, cropped).exp().cpu() for chunk in images.split(batch_size)]
+            return self.log_probs(images, cropped, normalised).exp().cpu()
+        parts = [self.log_probs(chunk, cropped, normalised).exp().cpu()
+                 for chunk in images.split(batch_size)]
         return torch.cat(parts)
 
     def top_k(self, images: torch.Tensor, k: int = 5) -> list[list[tuple[int, str, float]]]:

@@ -163,3 +163,14 @@ def test_offline_mode_never_downloads(tmp_path):
         download_file(url, tmp_path / "w.pth")
     with pytest.raises(FoolingError, match="could not be downloaded"):
         download_weights("resnet18")
+
+
+def test_in_place_normalisation_scores_bit_for_bit_the_same(hub):
+    classifier = load_model("alexnet", random_init=True)
+    crops = torch.round(torch.rand(3, 3, 224, 224) * 255) / 255
+    expected = classifier.probabilities(crops, cropped=True)
+    got = classifier.probabilities(classifier.normalise_(crops.clone()), cropped=True,
+                                   normalised=True)
+    assert torch.equal(got, expected)
+    with pytest.raises(ValueError):  # only crops at the network's input size
+        classifier.log_probs(torch.rand(1, 3, 256, 256), normalised=True)

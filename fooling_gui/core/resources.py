@@ -1,6 +1,7 @@
 """Files shipped with the app (weights, sample digits, captions) under ``resources/``.
 
-``resources/`` sits at the repository root, beside the ``fooling_gui`` package.
+``resources/`` sits at the repository root, beside the ``fooling_gui`` package; a wheel
+carries it inside the package as ``fooling_gui/_resources`` (see pyproject.toml).
 """
 
 from __future__ import annotations
@@ -12,7 +13,11 @@ from .errors import FoolingError
 
 def resources_root() -> Path:
     """The ``resources/`` folder (it may be missing in a broken install)."""
-    return Path(__file__).resolve().parents[2] / "resources"
+    beside = Path(__file__).resolve().parents[2] / "resources"
+    if beside.is_dir():  # a checkout, or the editable install the README uses
+        return beside
+    inside = Path(__file__).resolve().parents[1] / "_resources"  # an installed wheel
+    return inside if inside.is_dir() else beside
 
 
 def resource_path(*parts: str) -> Path:

@@ -17,7 +17,7 @@ from .cppn_genome import (
     CppnNode,
     layered_nodes,
 )
-from .cppn_mutation import CppnParams, mutate_cppn, random_genome
+from .cppn_mutation import CppnParams, mutate_cppn, mutate_cppns, random_genome
 from .cppn_render import render_cppns, render_one_large
 from .direct import DirectEncoding, DirectParams
 from .polynomial_mutation import polynomial_mutation, polynomial_mutation_np
@@ -27,7 +27,7 @@ ENCODINGS = {"direct": (DirectEncoding, DirectParams), "cppn": (CppnEncoding, Cp
 __all__ = [
     "ACTIVATIONS", "ENCODINGS", "INPUT_NAMES", "CppnConnection", "CppnEncoding", "CppnGenome",
     "CppnNode", "CppnParams", "DirectEncoding", "DirectParams", "Encoding", "Genome",
-    "encoding_from_config", "layered_nodes", "make_encoding", "mutate_cppn",
+    "encoding_from_config", "layered_nodes", "make_encoding", "mutate_cppn", "mutate_cppns",
     "polynomial_mutation", "polynomial_mutation_np", "random_genome", "render_cppns",
     "render_one_large",
 ]

@@ -11,7 +11,7 @@ import torch
 from ..errors import FoolingError
 from .base import Encoding
 from .cppn_genome import CppnGenome
-from .cppn_mutation import CppnParams, mutate_cppn, random_genome
+from .cppn_mutation import CppnParams, mutate_cppns, random_genome
 from .cppn_render import render_cppns, render_one_large
 
 
@@ -44,7 +44,7 @@ class CppnEncoding(Encoding):
     def mutate(self, parents: Sequence[CppnGenome], rng: np.random.Generator,
                generation: int) -> list[CppnGenome]:
         # The paper's CPPN operators do not depend on the generation.
-        return [mutate_cppn(p, self.params, rng) for p in parents]
+        return mutate_cppns(parents, self.params, rng)
 
     def render(self, genomes: Sequence[CppnGenome], size: tuple[int, int],
                window: tuple[int, int, int, int] | None = None) -> torch.Tensor:

@@ -4,10 +4,12 @@ One offspring = one call of :func:`mutate_cppn`, which applies, in this order (t
 order of Sferes' ``Dnn::mutate``): weight mutation, activation changes, then each
 structural operator with its own probability — add a connection, delete a
 connection, add a node, delete a node. The graph stays acyclic throughout.
+:func:`mutate_cppns` makes a whole batch of offspring the same way.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -182,7 +184,32 @@ def _delete_node(nodes, conns, rng):
 def mutate_cppn(genome: CppnGenome, params: CppnParams, rng: np.random.Generator) -> CppnGenome:
     """One offspring of ``genome`` (which is left untouched)."""
     conns = _mutate_weights(list(genome.connections), params, rng)
-    nodes = _mutate_activations(list(genome.nodes), params, rng)
+    return _mutate_structure(list(genome.nodes), conns, params, rng)
+
+
+def mutate_cppns(genomes: Sequence[CppnGenome], params: CppnParams,
+                 rng: np.random.Generator) -> list[CppnGenome]:
+    """One offspring of each genome: :func:`mutate_cppn`'s operators, with the weights of
+    all genomes mutated in one vectorised draw first (per-genome weight mutation was
+    half of the evolution loop's time on a GPU)."""
+    counts = [len(g.connections) for g in genomes]
+    old = np.fromiter((c.weight for g in genomes for c in g.connections), dtype=np.float64,
+                      count=sum(counts))
+    new = polynomial_mutation_np(old, params.weight_eta, -params.weight_range,
+                                 params.weight_range, params.weight_rate, rng).tolist()
+    children, start = [], 0
+    for genome, n in zip(genomes, counts):
+        conns = [CppnConnection(c.src, c.dst, w)
+                 for c, w in zip(genome.connections, new[start:start + n])]
+        start += n
+        children.append(_mutate_structure(list(genome.nodes), conns, params, rng))
+    return children
+
+
+def _mutate_structure(nodes: list[CppnNode], conns: list[CppnConnection], params: CppnParams,
+                      rng: np.random.Generator) -> CppnGenome:
+    """Activation changes, then adding/deleting connections and nodes."""
+    nodes = _mutate_activations(nodes, params, rng)
     if rng.random() < params.add_connection:
         conns = _add_connection(nodes, conns, params, rng)
     if rng.random() < params.delete_connection and conns:

@@ -6,6 +6,7 @@ from fooling_gui.core.encodings import (
     CppnEncoding,
     CppnParams,
     mutate_cppn,
+    mutate_cppns,
     random_genome,
 )
 from fooling_gui.core.encodings.cppn_genome import topological_order
@@ -171,3 +172,22 @@ def test_bad_parameters_are_refused():
         CppnParams(output_activation="linear", activations=("sine",))
     with pytest.raises(FoolingError):
         CppnParams(colour_space="rgb")
+
+
+def test_batch_mutation_changes_weights_at_the_papers_rate_and_keeps_genomes_valid():
+    params = CppnParams()
+    parents = grown()
+    rng = np.random.default_rng(5)
+    changed = total = 0
+    for _ in range(40):
+        children = mutate_cppns(parents, only(weight_rate=params.weight_rate), rng)
+        for p, c in zip(parents, children):
+            assert [(k.src, k.dst) for k in c.connections] == [(k.src, k.dst) for k in p.connections]
+            changed += sum(a.weight != b.weight for a, b in zip(p.connections, c.connections))
+            total += len(p.connections)
+    assert abs(changed / total - params.weight_rate) < 0.02
+    genomes = parents
+    for _ in range(40):  # all operators together, as evolution uses them
+        genomes = mutate_cppns(genomes, CppnParams(add_node=0.7, delete_node=0.4), rng)
+        assert all(g.problem() is None and topological_order(g) is not None for g in genomes)
+    assert all(-10 <= k.weight <= 10 for g in genomes for k in g.connections)

@@ -128,31 +128,31 @@ def _mutate_activations(nodes: list[CppnNode], params: CppnParams,
 
 def _add_connection(nodes, conns, params, rng):
     """Join a random unconnected pair whose link would keep the graph acyclic."""
-    genome = CppnGenome(tuple(nodes), tuple(conns))
-    order = topological_order(genome)
+    order = topological_order(CppnGenome(tuple(nodes), tuple(conns)))
     index = {n.id: k for k, n in enumerate(nodes)}
-    size = len(nodes)
-    linked = np.zeros((size, size), dtype=bool)
+    # Bit sets over node positions (a CPPN has tens of nodes: ints beat numpy here).
+    kids = [0] * len(nodes)
     for c in conns:
-        linked[index[c.src], index[c.dst]] = True
-    # reach[i, j]: j is reachable from i. Filled children-first (reverse topological order).
-    reach = np.zeros_like(linked)
+        kids[index[c.src]] |= 1 << index[c.dst]
+    reach = [0] * len(nodes)  # reach[i]: every node reachable from i, children first
     for node_id in reversed(order):
         i = index[node_id]
-        kids = linked[i]
-        if kids.any():
-            reach[i] = kids | reach[kids].any(axis=0)
-    kinds = np.array([n.kind for n in nodes])
-    can_start = kinds != "output"
-    can_end = kinds != "input"
-    ok = can_start[:, None] & can_end[None, :] & ~linked & ~reach.T
-    np.fill_diagonal(ok, False)
-    src, dst = np.nonzero(ok)
-    if len(src) == 0:
+        r = rest = kids[i]
+        while rest:
+            low = rest & -rest
+            r |= reach[low.bit_length() - 1]
+            rest ^= low
+        reach[i] = r
+    # src → dst is allowed unless it exists already or dst already reaches src (a cycle).
+    pairs = [(i, j) for i, a in enumerate(nodes) if a.kind != "output"
+             for j, b in enumerate(nodes)
+             if b.kind != "input" and i != j and not (kids[i] >> j) & 1
+             and not (reach[j] >> i) & 1]
+    if not pairs:
         return conns
-    k = rng.integers(len(src))
+    i, j = pairs[rng.integers(len(pairs))]
     weight = float(_random_weight(params, rng))
-    return conns + [CppnConnection(nodes[src[k]].id, nodes[dst[k]].id, weight)]
+    return conns + [CppnConnection(nodes[i].id, nodes[j].id, weight)]
 
 
 def _add_node(nodes, conns, params, rng):

@@ -31,7 +31,7 @@ import numpy as np
 import torch
 
 from .colour import to_rgb
-from .cppn_genome import ACTIVATIONS, N_INPUTS, CppnGenome, expressed_nodes, node_depths
+from .cppn_genome import ACTIVATIONS, N_INPUTS, CppnGenome, expressed_depths
 
 ACTIVATION_IDS = {name: k for k, name in enumerate(ACTIVATIONS)}
 # Each activation's input scale, folded into the weights feeding it to save a pass:
@@ -88,7 +88,8 @@ def build_plan(genomes: Sequence[CppnGenome], device: torch.device) -> RenderPla
     input_in: list[tuple[int, int, int, float]] = []  # (genome, dst id, input, weight)
     for b, g in enumerate(genomes):
         # Nodes with no path to an output cannot change the image: skip them.
-        used = expressed_nodes(g)
+        depth = expressed_depths(g)
+        used = depth.keys()
         for c in g.connections:
             if c.dst not in used:
                 continue
@@ -96,7 +97,6 @@ def build_plan(genomes: Sequence[CppnGenome], device: torch.device) -> RenderPla
                 input_in.append((b, c.dst, c.src, c.weight))
             else:
                 hidden_in[(b, c.dst)].append((c.src, c.weight))
-        depth = node_depths(g)
         for n in g.nodes:
             if n.kind != "input" and n.id in used:
                 keys.append((depth[n.id], ACTIVATION_IDS[n.activation],

@@ -191,3 +191,16 @@ def test_batch_mutation_changes_weights_at_the_papers_rate_and_keeps_genomes_val
         genomes = mutate_cppns(genomes, CppnParams(add_node=0.7, delete_node=0.4), rng)
         assert all(g.problem() is None and topological_order(g) is not None for g in genomes)
     assert all(-10 <= k.weight <= 10 for g in genomes for k in g.connections)
+
+
+def test_expressed_depths_are_the_depths_of_the_expressed_nodes():
+    from fooling_gui.core.encodings.cppn_genome import (
+        expressed_depths,
+        expressed_nodes,
+        node_depths,
+    )
+
+    for g in grown(generations=60):
+        depths, used = node_depths(g), expressed_nodes(g)
+        got = {i: d for i, d in expressed_depths(g).items() if i not in g.input_ids}
+        assert got == {i: depths[i] for i in used if i not in g.input_ids}

@@ -123,9 +123,8 @@ def test_window_runs_match_headless_runs_even_when_chunked(session):
     config = RunConfig(encoding="cppn", batch=16, generations=100, seed=9)
     frames = session.evolve(JobControl(interval_s=0.0), config)
     next(frames)
-    # Force the slow-model path: every mutation, render and forward pass in chunks of one.
+    # Force the slow-model path: every render and forward pass in chunks of one.
     session.run.encoding._timer.chunk_seconds = 1e-12
-    session.run.encoding._mutate_timer.chunk_seconds = 1e-12
     session.run.classifier._timer.chunk_seconds = 1e-12
     for _ in range(3):
         next(frames)

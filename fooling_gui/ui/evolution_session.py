@@ -20,6 +20,7 @@ import torch
 from ..core.errors import FoolingError
 from ..core.evolution import EvolutionRun, RunConfig, Snapshot
 from ..core.images import from_uint8, quantize, to_uint8
+from .responsiveness import is_heavy, limit_torch_threads_in_this_thread, worker_torch_threads
 
 TOP_K = 5
 MAX_FRAME_GAP_S = 3.0
@@ -214,6 +215,10 @@ class EvolutionSession:
         self.run: EvolutionRun | None = None
         self.run_id = 0
         self.seeded_from = ""
+        # Set from the GUI thread: live frames carry the offspring only while shown.
+        self.offspring_wanted = True
+        # The window's worker sets torch's threads per model (see responsiveness).
+        self.tune_threads = False
 
     def _load_from_registry(self, name: str, random_init: bool):
         from ..core.models import load_model
@@ -248,6 +253,9 @@ class EvolutionSession:
                 ("evolve from this image") instead of random genomes.
         """
         classifier = self.classifier(config.model, config.random_init)
+        if self.tune_threads:  # this runs in the worker thread: its torch threads only
+            limit_torch_threads_in_this_thread(
+                worker_torch_threads(heavy=is_heavy(classifier.spec)))
         initial, seeded_from = None, ""
         if seed_cell is not None:
             initial, seeded_from = self._seed_genomes(seed_cell, config, classifier)
@@ -276,7 +284,8 @@ class EvolutionSession:
                 yield None
                 continue
             start = time.perf_counter()
-            frame = self._frame(run_id, run, model, max_draw=FRAME_DRAW_LIMIT)
+            frame = self._frame(run_id, run, model, max_draw=FRAME_DRAW_LIMIT,
+                                offspring=self.offspring_wanted)
             # A snapshot draws (some of) the elites improved since the last one and copies
             # all of them (1000 ImageNet elites: 200 MB each time), so
             # frames are spaced to keep that near a fifth of the worker's time — but
@@ -287,8 +296,9 @@ class EvolutionSession:
         return self._frame(run_id, run, model)
 
     def _frame(self, run_id: int, run: EvolutionRun, model: ModelInfo,
-               max_draw: int | None = None) -> RunFrame:
-        return RunFrame(run_id, run.snapshot(max_draw), model, run.config, self.seeded_from)
+               max_draw: int | None = None, offspring: bool = True) -> RunFrame:
+        return RunFrame(run_id, run.snapshot(max_draw, offspring), model, run.config,
+                        self.seeded_from)
 
     def current_frame(self) -> RunFrame | None:
         """A snapshot of the current run (all history the GUI has not seen yet)."""

@@ -85,6 +85,7 @@ class EvolutionView(QWidget):
         self.views.addTab(self.grid, "Elites")
         self.views.addTab(self.offspring, "Offspring")
         self.views.currentChanged.connect(self._view_tab_changed)
+        self.worker.set_offspring_wanted(False)  # the Elites tab is shown first
         self.view_splitter = QSplitter(Qt.Orientation.Vertical)
         self.view_splitter.addWidget(self.views)
         self.view_splitter.addWidget(self.plot)
@@ -372,8 +373,13 @@ class EvolutionView(QWidget):
         self.plot.flush()
 
     def _view_tab_changed(self, _index: int) -> None:
-        if self.views.currentWidget() is self.offspring and self.frame is not None:
-            self.offspring.update_from(self.frame.snapshot)
+        shown = self.views.currentWidget() is self.offspring
+        self.worker.set_offspring_wanted(shown)
+        if shown and self.frame is not None:
+            if self.frame.snapshot.offspring.shape[0]:
+                self.offspring.update_from(self.frame.snapshot)
+            else:  # frames came without offspring while they were hidden
+                self.worker.request_frame()
 
     # -- inspector -----------------------------------------------------------------
     def inspect(self, cell: int) -> None:

@@ -56,10 +56,12 @@ class EvolutionWorker(QObject):
         self._run_job: Job | None = None
         self.state = IDLE
         # Leave a core to the GUI thread on small machines (measured: lower latency,
-        # same throughput on 2 cores); applies to this worker thread only.
+        # same throughput on 2 cores); applies to this worker thread only. Each run
+        # then picks its own: every core for a heavy model (see responsiveness).
         threads = worker_torch_threads()
         self._runner.submit(lambda control: limit_torch_threads_in_this_thread(threads),
                             name="torch threads")
+        self._session.tune_threads = True
 
     # -- run control ---------------------------------------------------------------
     def start(self, config: RunConfig, seed_cell: int | None = None) -> None:
@@ -128,6 +130,11 @@ class EvolutionWorker(QObject):
         job = self._submit(self._session.export, Path(out_dir), overwrite)
         job.returned.connect(self.exported)
         return job
+
+    def set_offspring_wanted(self, wanted: bool) -> None:
+        """Whether live frames should carry the latest offspring (the Offspring tab is
+        shown). A plain flag the running job reads between generations."""
+        self._session.offspring_wanted = bool(wanted)
 
     def request_frame(self) -> None:
         """Ask for a fresh frame of the current run (e.g. after the view was rebuilt)."""

@@ -103,9 +103,12 @@ def test_plot_and_grid_selection_follow_each_other(qtbot, window):
 def test_offspring_view_shows_the_current_generation(qtbot, window):
     view = window.evolution
     running_to(qtbot, view, 1)
+    # Hidden, the offspring are not rendered into frames (for AlexNet that is 64 images).
+    assert view.frame.snapshot.offspring.shape[0] == 0
     view.views.setCurrentWidget(view.offspring)
     qtbot.waitUntil(lambda: view.offspring.image_item.image is not None, timeout=TIMEOUT)
     assert view.offspring.image_item.image.shape[0] >= 28
+    assert view.frame.snapshot.offspring.shape[0] > 0
 
 
 def test_inspector_actions(qtbot, window, tmp_path, monkeypatch):

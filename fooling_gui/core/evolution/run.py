@@ -186,12 +186,17 @@ class EvolutionRun:
                 self._offspring = self._draw_full(self._offspring_genomes_kept)
         return self._offspring.copy()
 
-    def snapshot(self, max_draw: int | None = None) -> Snapshot:
+    def _no_offspring(self) -> np.ndarray:
+        return np.zeros((0, *self.spec.image_size, self.spec.channels), dtype=np.uint8)
+
+    def snapshot(self, max_draw: int | None = None, offspring: bool = True) -> Snapshot:
         """A frozen picture of the run; consumes the changes since the last snapshot.
 
         Args:
             max_draw: draw at most this many pending elite images now (None: all);
                 the rest keep their previous image and come in later snapshots.
+            offspring: include the latest offspring (for AlexNet that re-renders 64
+                whole images, about half a second on a CPU); without, they are empty.
         """
         pending = self.archive.draw_pending(max_draw)
         new_stats = tuple(self.history[self._pending_from:])
@@ -215,7 +220,7 @@ class EvolutionRun:
             pending_images=pending,
             improved=improved,
             new_stats=new_stats,
-            offspring=self._offspring_preview(),
-            offspring_best=self._offspring_best.copy(),
+            offspring=self._offspring_preview() if offspring else self._no_offspring(),
+            offspring_best=self._offspring_best.copy() if offspring else np.zeros(0, np.float32),
             finished=self.finished,
         )

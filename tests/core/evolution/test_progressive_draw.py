@@ -53,3 +53,11 @@ def test_inspecting_one_elite_draws_only_that_one(cropping_lenet):
     assert elite.image.shape == (32, 32, 1) and elite.image.max() > 0
     assert run.archive.pending == 9
     assert len(run.archive.elites()) == 10 and run.archive.pending == 0
+
+
+def test_a_snapshot_can_leave_out_the_offspring(cropping_lenet):
+    run = started_run(cropping_lenet)
+    lean = run.snapshot(offspring=False)
+    assert lean.offspring.shape == (0, 32, 32, 1) and lean.offspring_best.size == 0
+    full = run.snapshot()
+    assert full.offspring.shape[0] == 20 and full.offspring_best.size == 20

@@ -62,6 +62,11 @@ def test_example_digit_cycles_through_real_examples():
         datasets.example_digit(12)
 
 
-def test_torchvision_mnist_offline_says_where_it_looked(tmp_path):
+def test_full_mnist_offline_says_where_it_looked_and_auto_falls_back(tmp_path):
+    from fooling_gui.core.models.training import load_split
+
+    # `train lenet --source torchvision` asks torchvision for (and to fetch) full MNIST;
+    # offline (the test session forbids downloads and sockets) that is one sentence.
     with pytest.raises(FoolingError, match=str(tmp_path)):
-        datasets.mnist_torchvision(tmp_path, download=True)
+        load_split("torchvision", root=tmp_path)
+    assert load_split("auto", root=tmp_path).source == "offline"

@@ -166,18 +166,18 @@ class CheckedEncoding:
 
 
 class CheckedClassifier:
-    """A classifier whose forward passes run in chunks with a checkpoint between them.
+    """A classifier that checks for pause and stop between its forward passes.
 
-    Chunks are sized from the measured speed to take about ``chunk_seconds``, so
-    pausing or stopping a run on a slow model (AlexNet on a CPU: seconds per
-    generation) still takes effect within a fraction of a second. On a fast model
-    the whole batch is one chunk and nothing changes.
+    It splits a batch exactly where :meth:`Classifier.probabilities` does (chunks of
+    the run's ``eval_batch``), never elsewhere: a network's float results depend on the
+    batch it runs in, so chunks sized by timing would make a run's images depend on the
+    machine's speed. Heavy models get an ``eval_batch`` (see the per-model defaults), so
+    pausing AlexNet on a CPU still takes effect within about half a second.
     """
 
-    def __init__(self, classifier, checkpoint: Callable[[], None], chunk_seconds: float = 0.05):
+    def __init__(self, classifier, checkpoint: Callable[[], None]):
         self._inner = classifier
         self._checkpoint = checkpoint
-        self._timer = _ChunkTimer(chunk_seconds)
 
     def __getattr__(self, name: str) -> Any:  # spec, device, module, top_k, …
         return getattr(self._inner, name)
@@ -187,16 +187,12 @@ class CheckedClassifier:
         n = images.shape[0]
         # Images already the crop_window (and perhaps already normalised_ in place).
         extra = {"cropped": True, "normalised": normalised} if cropped else {}
-        chunk = self._timer.chunk(n)
-        if batch_size is not None:
-            chunk = min(chunk, batch_size)
+        chunk = batch_size or max(n, 1)
         parts = []
-        start = time.perf_counter()
         for i in range(0, n, chunk):
             if i:
                 self._checkpoint()
             parts.append(self._inner.probabilities(images[i:i + chunk], **extra))
-        self._timer.record(time.perf_counter() - start, n)
         return torch.cat(parts) if len(parts) > 1 else parts[0]
 
 

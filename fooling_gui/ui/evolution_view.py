@@ -223,7 +223,7 @@ class EvolutionView(QWidget):
         if name == CUSTOM:
             path, _ = QFileDialog.getOpenFileName(
                 self, "Open a custom model", str(Path.home()),
-                "TorchScript or state_dict (*.pt *.pth *.ts);;All files (*)")
+                "torch.export program or state_dict (*.pt2 *.pt *.pth);;All files (*)")
             if not path:
                 self._show_current_model()
                 return

@@ -1,10 +1,12 @@
 """Custom models from files, loaded without running code hidden in them.
 
-* ``.pt2``: a ``torch.export`` program (``torch.export.load``);
-* ``.pt`` / ``.ts`` / ``.pth`` with no ``"architecture"`` in the sidecar: TorchScript
-  (``torch.jit.load``);
+* ``.pt2``: a ``torch.export`` program, checked entry by entry and loaded from a clean
+  copy (see :mod:`.export_archive`);
 * any file whose sidecar names ``"architecture"`` (``"lenet"`` or a torchvision name):
   a state_dict read with ``torch.load(weights_only=True, map_location="cpu")``.
+
+TorchScript files are refused: loading one compiles and runs the code it carries, and
+that code may call any operator, including ones that read files or skip bounds checks.
 
 Every model comes with a JSON sidecar (see :mod:`.sidecar`); one forward pass on a blank
 image checks that the model's outputs match the class names.
@@ -12,7 +14,7 @@ image checks that the model's outputs match the class names.
 
 from __future__ import annotations
 
-import warnings
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,7 @@ from torch import nn
 from ..errors import FoolingError
 from . import torchvision_models as tvm
 from .classifier import Classifier
+from .export_archive import load_exported_program
 from .lenet import MNIST_CLASSES, LeNet, lenet_spec
 from .sidecar import read_sidecar, sidecar_path_for
 from .spec import ModelSpec
@@ -88,19 +91,24 @@ def load_custom_model(path: str | Path, sidecar: str | Path | None = None, *,
 
 def _load_program(path: Path) -> nn.Module:
     if path.suffix == ".pt2":
-        try:
-            return _ExportedModule(torch.export.load(str(path)).module())
-        except Exception as exc:  # noqa: BLE001 - torch raises many kinds; all mean "unreadable"
-            raise FoolingError(f"{path} is not a torch.export program this torch can load "
-                               f"({_first_line(exc)}).") from None
-    try:
-        with warnings.catch_warnings():  # TorchScript is deprecated but still the common format
-            warnings.simplefilter("ignore", FutureWarning)
-            return torch.jit.load(str(path), map_location="cpu")
-    except (RuntimeError, ValueError, OSError) as exc:
+        return _ExportedModule(load_exported_program(path))
+    if _is_torchscript(path):
         raise FoolingError(
-            f"{path} is not a TorchScript model ({_first_line(exc)}); if it is a state_dict, "
-            'name its architecture in the sidecar, e.g. "architecture": "lenet".') from None
+            f"{path.name} is a TorchScript file, which can run code while it loads, so "
+            "fooling-gui does not open it: save the model with torch.export.save (a .pt2 "
+            'file), or save its state_dict and name its "architecture" in the sidecar.')
+    raise FoolingError(f'{path.name} is not a torch.export program (.pt2); if it is a '
+                       'state_dict, name its architecture in the sidecar, e.g. '
+                       '"architecture": "lenet".')
+
+
+def _is_torchscript(path: Path) -> bool:
+    """A zip whose files include TorchScript's code folder or constants."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return any("/code/" in n or n.endswith("/constants.pkl") for n in archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return False
 
 
 def _from_state_dict(path: Path, meta: dict[str, Any]) -> tuple[nn.Module, ModelSpec]:

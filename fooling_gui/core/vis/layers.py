@@ -2,8 +2,9 @@
 
 Layers are named as in ``module.named_modules()`` (``"features.0"``, ``"layer3.1.conv2"``)
 and found by running the model once, so the same code serves LeNet, AlexNet, any
-torchvision model and custom models. TorchScript models run their inner layers inside
-compiled code where Python hooks never fire: they show no layers.
+torchvision model and custom models given as a state_dict. A model loaded as one flat
+graph (a ``.pt2`` program, or TorchScript) runs its inner layers inside that graph, where
+module hooks never fire: it shows no layers.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from torch import nn
 from ..errors import FoolingError
 from ..models.classifier import Classifier
 
-# Class-name fragments → layer kind; names (not isinstance) so TorchScript modules,
+# Class-name fragments → layer kind; names (not isinstance) so scripted modules,
 # which report their original class name, are sorted the same way.
 _KIND_BY_NAME = (
     ("Conv", "conv"),
@@ -85,7 +86,7 @@ def capture_activations(module: nn.Module, names: Iterable[str], *,
 
     Outputs are cloned: an in-place ReLU after a conv would otherwise overwrite the
     conv output we keep (and cut its gradient). Unknown names raise ``KeyError``;
-    layers inside compiled TorchScript code are silently never captured.
+    layers inside a flat graph (a loaded program) are silently never captured.
     With ``stop_when_done`` the forward pass raises :class:`StopForward` as soon as all
     named layers have produced output (the caller catches it), skipping later layers.
     """
@@ -173,8 +174,8 @@ def find_layer(classifier: Classifier, name: str, layers: list[LayerInfo] | None
             return layer
     model = classifier.spec.label
     if not layers:
-        raise FoolingError(f"{model} shows no inner layers (compiled TorchScript models hide "
-                           "them), so only class visualisation works with it.")
+        raise FoolingError(f"{model} shows no inner layers (a model loaded as one flat graph "
+                           "hides them), so only class visualisation works with it.")
     preferred = [l.name for l in layers if l.kind in ("conv", "linear")] or [l.name for l in layers]
     shown = ", ".join(preferred[:6]) + (", …" if len(preferred) > 6 else "")
     raise FoolingError(f"{model} has no layer named {name!r}; its layers include {shown}.")

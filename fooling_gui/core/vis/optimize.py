@@ -145,7 +145,7 @@ def evaluate(classifier: Classifier, images: torch.Tensor, network_images: torch
     missing = layers - store.keys()
     if missing:
         raise FoolingError(f"The activations of {min(missing)} could not be watched "
-                           "(compiled TorchScript models hide their layers).")
+                           "(a model loaded as one flat graph hides its layers).")
     b = images.shape[0]
     acts = {name: centre_rows(store[name], b) for name in layers}
     return VisContext(images, acts, logits, log_probs)

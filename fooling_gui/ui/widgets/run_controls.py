@@ -145,7 +145,7 @@ class RunControls(QWidget):
             self.model.setItemData(self.model.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
         self.model.insertSeparator(self.model.count())
         self.model.addItem("Custom model…", CUSTOM)
-        self.model.setItemData(self.model.count() - 1, "A TorchScript or exported model file "
+        self.model.setItemData(self.model.count() - 1, "A torch.export program (.pt2) or a state_dict "
                                "with a JSON sidecar naming its classes and preprocessing",
                                Qt.ItemDataRole.ToolTipRole)
         self.model.blockSignals(False)

@@ -1,4 +1,4 @@
-"""Custom models: TorchScript, torch.export and state_dicts with a JSON sidecar."""
+"""Custom models: torch.export programs and state_dicts with a JSON sidecar; TorchScript refused."""
 
 import json
 import pickle
@@ -33,10 +33,30 @@ def expected_probs(net, images):
         return torch.softmax(net((images - 0.5) / 0.25), dim=1)
 
 
-def test_torchscript_round_trip(tmp_path):
+def export_tiny(path):
     net = tiny_net()
-    path = tmp_path / "shapes.ts"
-    torch.jit.script(net).save(str(path))
+    torch.export.save(torch.export.export(net, (torch.rand(2, 1, 8, 8),),
+                                          dynamic_shapes=({0: torch.export.Dim("batch")},)),
+                      str(path))
+    return net
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    """One exported tiny net; tests copy it (exporting takes about a second)."""
+    path = tmp_path_factory.mktemp("exported") / "tiny.pt2"
+    export_tiny(path)
+    return path
+
+
+def copy_of(exported, path):
+    path.write_bytes(exported.read_bytes())
+    return path
+
+
+def test_exported_program_round_trip(tmp_path, exported):
+    net = tiny_net()
+    path = copy_of(exported, tmp_path / "shapes.pt2")
     write_sidecar(path, {**SIDE, "name": "shapes"})
     classifier = load_model(path)
     spec = classifier.spec
@@ -121,9 +141,8 @@ def test_corrupt_weights_file_is_one_sentence(tmp_path):
     ({"class_names": ["a", "b"]}, "names 2 classes but the model gives 3 outputs"),
     ({"input_size": [4, 4]}, "fails on a 1×4×4 input"),
 ])
-def test_bad_sidecars_are_explained(tmp_path, change, message):
-    path = tmp_path / "m.ts"
-    torch.jit.script(tiny_net()).save(str(path))
+def test_bad_sidecars_are_explained(tmp_path, exported, change, message):
+    path = copy_of(exported, tmp_path / "m.pt2")
     data = {**SIDE, **change}
     data = {k: v for k, v in data.items() if v is not None}
     write_sidecar(path, data)
@@ -132,9 +151,8 @@ def test_bad_sidecars_are_explained(tmp_path, change, message):
     assert "\n" not in str(err.value)
 
 
-def test_missing_or_broken_sidecar(tmp_path):
-    path = tmp_path / "m.ts"
-    torch.jit.script(tiny_net()).save(str(path))
+def test_missing_or_broken_sidecar(tmp_path, exported):
+    path = copy_of(exported, tmp_path / "m.pt2")
     with pytest.raises(FoolingError, match="No sidecar .*m.json"):
         load_model(path)
     path.with_suffix(".json").write_text("{not json")
@@ -143,6 +161,15 @@ def test_missing_or_broken_sidecar(tmp_path):
     other = tmp_path / "elsewhere.json"
     other.write_text(json.dumps(SIDE))
     assert load_model(path, sidecar=other).spec.n_classes == 3
+
+
+def test_torchscript_is_refused_without_loading_it(tmp_path):
+    path = tmp_path / "shapes.pt"
+    torch.jit.script(tiny_net()).save(str(path))
+    write_sidecar(path, SIDE)
+    with pytest.raises(FoolingError, match="TorchScript file, which can run code") as err:
+        load_model(path)
+    assert "torch.export.save" in str(err.value) and "\n" not in str(err.value)
 
 
 def test_state_dict_without_architecture_says_what_to_add(tmp_path):

@@ -11,9 +11,16 @@ from .common import add_model_arguments, positive_int, print_json
 def add_parser(sub) -> None:
     p = sub.add_parser("classify", help="classify image files with a model",
                        description="Print each image's most likely classes. Images are "
-                       "converted to the model's channels and resized to its image size; "
-                       "MNIST models expect a white digit on a black background.")
-    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="image files (PNG, JPEG, …)")
+                       "converted to the model's channels and brought to its image size "
+                       "as torchvision's ImageNet transforms do: scaled so the shorter side "
+                       "fits (256 px for ImageNet models), then the centre is cut out, so "
+                       "photos are never squashed. ImageNet models then score the 224 px "
+                       "centre crop (or 10 crops with --ten-crop). MNIST models expect a "
+                       "white digit on a black background.")
+    p.add_argument("files", nargs="*", type=Path, metavar="FILE", help="image files (PNG, JPEG, …)")
+    p.add_argument("--photos", action="store_true",
+                   help="also classify the real photographs that ship with fooling-gui "
+                   "(a cat, a cup of espresso, a rocket, a cameraman, an astronaut)")
     add_model_arguments(p)
     p.add_argument("--top", type=positive_int, default=5, metavar="K",
                    help="how many classes to show per image (default: 5)")
@@ -22,17 +29,23 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..core.attacks.inputs import load_for_model
     from ..core.errors import FoolingError
-    from ..core.images import from_uint8, load_image
+    from ..core.images import from_uint8
     from .common import load_model_from_args
 
-    for path in args.files:  # fail before loading a large model
+    from ..core.photos import PHOTOS
+
+    files = list(args.files) + ([p.path for p in PHOTOS] if args.photos else [])
+    if not files:
+        raise FoolingError("Name at least one image file (or use --photos).")
+    for path in files:  # fail before loading a large model
         if not path.is_file():
             raise FoolingError(f"No image file at {path}.")
     classifier = load_model_from_args(args)
     results = []
-    for path in args.files:
-        image = from_uint8(load_image(path, classifier.spec.channels))
+    for path in files:
+        image = from_uint8(load_for_model(path, classifier.spec))
         top = classifier.top_k(image, k=args.top)[0]
         results.append({"file": str(path), "top": [
             {"class_index": i, "class_name": name, "confidence": conf} for i, name, conf in top]})
@@ -46,4 +59,3 @@ def run(args: argparse.Namespace) -> int:
             print(f"  {100 * entry['confidence']:8.4f} %  {entry['class_name']} "
                   f"(class {entry['class_index']})")
     return 0
-

@@ -57,6 +57,39 @@ def load_image(path: str | Path, channels: int) -> np.ndarray:
     return arr[:, :, None] if arr.ndim == 2 else arr
 
 
+def to_channels(image: np.ndarray, channels: int) -> np.ndarray:
+    """``(H, W)`` or ``(H, W, C)`` uint8 → ``(H, W, channels)``: grey is repeated for RGB,
+    RGB becomes ITU-R 601 luma for grey."""
+    image = np.asarray(image, dtype=np.uint8)
+    if image.ndim == 2:
+        image = image[:, :, None]
+    if image.shape[2] == channels:
+        return image
+    if channels == 3:
+        return np.repeat(image[:, :, :1], 3, axis=2)
+    grey = image[:, :, :3].astype(np.float32) @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+    return np.clip(grey.round(), 0, 255).astype(np.uint8)[:, :, None]
+
+
+def fit_image(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """``(H, W, C)`` uint8 → ``size`` without distortion, as torchvision's ImageNet
+    transforms do (``Resize`` then ``CenterCrop``): scale (bilinear) so the image just
+    covers ``size`` — for a square size, the shorter side becomes its side — and cut
+    the centre. An image already at ``size`` is returned unchanged."""
+    h, w = image.shape[:2]
+    th, tw = size
+    if (h, w) == (th, tw):
+        return image
+    scale = max(th / h, tw / w)
+    # torchvision's rounding: the covering side is exact, the other truncated.
+    nh, nw = (th, max(tw, int(w * scale))) if th / h >= tw / w else (max(th, int(h * scale)), tw)
+    pil = pil_image(image).resize((nw, nh), Image.BILINEAR)
+    arr = np.asarray(pil, dtype=np.uint8)
+    arr = arr[:, :, None] if arr.ndim == 2 else arr
+    top, left = int(round((nh - th) / 2.0)), int(round((nw - tw) / 2.0))
+    return np.ascontiguousarray(arr[top:top + th, left:left + tw])
+
+
 def pil_image(image: np.ndarray) -> Image.Image:
     """One ``(H, W, C)`` uint8 array → a PIL image (grey for one channel)."""
     if image.shape[2] == 1:

@@ -13,7 +13,8 @@ class ModelEntry:
     name: str  # registry name or a custom model file path
     label: str  # short, for the combo box
     description: str  # one line, for tooltips
-    imagenet: bool  # a torchvision model whose weights may have to be fetched
+    imagenet: bool  # a torchvision model whose weights may have to be fetched (not the
+    # shipped EfficientNet-Lite0, whose weights come with the install)
 
     @property
     def weights_missing(self) -> bool:
@@ -26,22 +27,27 @@ class ModelEntry:
 
 
 def model_entries() -> list[ModelEntry]:
-    """LeNet, then AlexNet (the paper's network) and the other featured ImageNet models,
-    then every other torchvision classifier (from the model registry's own order)."""
+    """LeNet, the shipped EfficientNet-Lite0, AlexNet (the paper's network) and the other
+    featured ImageNet models, then every other torchvision classifier (from the model
+    registry's own order)."""
     from ..core.models import available_models
+    from ..core.models import efficientnet_lite0 as lite0
     from ..core.models.torchvision_models import display_name
 
     entries = []
     for info in available_models(all_imagenet=True):
         if info.kind == "mnist":
             label = "LeNet · MNIST digits"
+        elif info.name == lite0.NAME:
+            label = lite0.DISPLAY_NAME
         elif info.kind == "imagenet":
             paper = " (the paper's)" if info.name == "alexnet" else ""
             fetch = "" if info.weights_present else "  ↓"
             label = f"{display_name(info.name)} · ImageNet{paper}{fetch}"
         else:
             label = custom_label(info.name)
-        entries.append(ModelEntry(info.name, label, info.description, info.kind == "imagenet"))
+        downloadable = info.kind == "imagenet" and info.name != lite0.NAME
+        entries.append(ModelEntry(info.name, label, info.description, downloadable))
     return entries
 
 

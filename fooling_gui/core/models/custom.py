@@ -2,7 +2,8 @@
 
 * ``.pt2``: a ``torch.export`` program, checked entry by entry and loaded from a clean
   copy (see :mod:`.export_archive`);
-* any file whose sidecar names ``"architecture"`` (``"lenet"`` or a torchvision name):
+* any file whose sidecar names ``"architecture"`` (``"lenet"``, ``"efficientnet_lite0"``
+  or a torchvision name):
   a state_dict read with ``torch.load(weights_only=True, map_location="cpu")``.
 
 TorchScript files are refused: loading one compiles and runs the code it carries, and
@@ -22,6 +23,7 @@ import torch
 from torch import nn
 
 from ..errors import FoolingError
+from . import efficientnet_lite0 as lite0
 from . import torchvision_models as tvm
 from .classifier import Classifier
 from .export_archive import load_exported_program
@@ -118,11 +120,16 @@ def _from_state_dict(path: Path, meta: dict[str, Any]) -> tuple[nn.Module, Model
         module = LeNet(len(names) if names else len(MNIST_CLASSES))
         load_into(module, load_state_dict(path), path)
         return module, lenet_spec()
+    if arch == lite0.NAME:  # e.g. fine-tuned: the layout of the shipped weights
+        module = lite0.build_lite0(n_classes=len(names) if names else 1000)
+        lite0.load_lite0_weights(module, path)
+        return lite0.fuse_for_inference(module.eval()), lite0.lite0_spec()
     if tvm.is_imagenet_model(arch):
         module = tvm.build_architecture(arch, num_classes=len(names) if names else None)
         tvm.load_weights_into(arch, module, path)
         return module, tvm.imagenet_spec(arch)
-    raise FoolingError(f'Unknown "architecture" {arch!r}: use "lenet" or a torchvision '
+    raise FoolingError(f'Unknown "architecture" {arch!r}: use "lenet", "efficientnet_lite0" '
+                       "or a torchvision "
                        "model name such as resnet18.")
 
 

@@ -12,6 +12,7 @@ import torch
 from ..downloads import DownloadProgress
 from ..errors import FoolingError
 from ..resources import resource_path, resources_root
+from . import efficientnet_lite0 as lite0
 from . import torchvision_models as tvm
 from .classifier import Classifier
 from .custom import MODEL_SUFFIXES, load_custom_model
@@ -51,7 +52,7 @@ def load_model(name_or_path: str | Path, *, device: str | torch.device = "cpu",
     """A ready Classifier for a registry name or a custom model file.
 
     Args:
-        name_or_path: ``"lenet"``, a torchvision name (``"alexnet"``, ``"resnet18"``, …)
+        name_or_path: ``"lenet"``, ``"efficientnet_lite0"`` (shipped), a torchvision name (``"alexnet"``, ``"resnet18"``, …)
             or a path to a ``.pt2`` / ``.pt`` / ``.ts`` / ``.pth`` file with a JSON sidecar.
         device: torch device for the network.
         random_init: random weights (seed 0), flagged in the spec; built-in models only.
@@ -68,6 +69,9 @@ def load_model(name_or_path: str | Path, *, device: str | torch.device = "cpu",
     key = text.lower()
     if key == "lenet":
         return _load_lenet(device, random_init)
+    if key == lite0.NAME:
+        return lite0.load_efficientnet_lite0(device=device, ten_crop=ten_crop,
+                                             random_init=random_init)
     if tvm.is_imagenet_model(key):
         return tvm.load_torchvision_model(key, device=device, random_init=random_init,
                                           ten_crop=ten_crop, progress=progress,
@@ -78,7 +82,8 @@ def load_model(name_or_path: str | Path, *, device: str | torch.device = "cpu",
             raise FoolingError("Random weights are only available for the built-in models, "
                                f"not for {path.name}.")
         return load_custom_model(path, sidecar, device=device, ten_crop=ten_crop)
-    raise FoolingError(f"Unknown model {text!r}: use lenet, alexnet, resnet18, vgg16 (see "
+    raise FoolingError(f"Unknown model {text!r}: use lenet, efficientnet_lite0, alexnet, "
+                       "resnet18, vgg16 (see "
                        "`fooling-gui models`) or a model file (.pt2, .pt, .ts) with a JSON "
                        "sidecar.")
 
@@ -105,17 +110,20 @@ def _lenet_description() -> str:
 
 def available_models(all_imagenet: bool = False,
                      custom_dirs: Iterable[str | Path] = ()) -> list[ModelInfo]:
-    """The models to offer: LeNet, the featured ImageNet models plus any whose weights are
-    already downloaded (every torchvision classifier with ``all_imagenet``), and the model
-    files with a sidecar found directly in ``custom_dirs``."""
+    """The models to offer: LeNet, the shipped EfficientNet-Lite0, the featured ImageNet
+    models plus any whose weights are already downloaded (every torchvision classifier
+    with ``all_imagenet``), and the model files with a sidecar found directly in
+    ``custom_dirs``."""
     lenet_path = resources_root() / Path(*LENET_WEIGHTS)
-    infos = [ModelInfo("lenet", _lenet_description(), "mnist", lenet_path.is_file(), lenet_path)]
+    infos = [ModelInfo("lenet", _lenet_description(), "mnist", lenet_path.is_file(), lenet_path),
+             ModelInfo(lite0.NAME, lite0.describe(), "imagenet", lite0.weights_present(),
+                       lite0.weights_path())]
     for name in tvm.imagenet_model_names():
         path = tvm.weights_file(name)
         present = path.is_file()
         if all_imagenet or present or name in FEATURED_IMAGENET:
             infos.append(ModelInfo(name, tvm.describe(name), "imagenet", present, path))
-    featured = {n: i for i, n in enumerate(("lenet",) + FEATURED_IMAGENET)}
+    featured = {n: i for i, n in enumerate(("lenet", lite0.NAME) + FEATURED_IMAGENET)}
     infos.sort(key=lambda info: (featured.get(info.name, len(featured)), info.name))
     for folder in custom_dirs:
         folder = Path(folder).expanduser()

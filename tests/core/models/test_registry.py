@@ -7,7 +7,7 @@ from fooling_gui.core.models import available_models, load_model
 from fooling_gui.core.resources import resource_path
 
 
-def test_available_models_lists_lenet_as_present_and_alexnet(tmp_path, monkeypatch):
+def test_available_models_lists_lenet_and_lite0_as_present_and_alexnet(tmp_path, monkeypatch):
     monkeypatch.setenv("TORCH_HOME", str(tmp_path))
     infos = {i.name: i for i in available_models()}
     lenet = infos["lenet"]
@@ -17,7 +17,10 @@ def test_available_models_lists_lenet_as_present_and_alexnet(tmp_path, monkeypat
     alexnet = infos["alexnet"]
     assert alexnet.kind == "imagenet" and not alexnet.weights_present
     assert alexnet.weights_path.parent == tmp_path / "hub" / "checkpoints"
-    assert list(infos)[:2] == ["lenet", "alexnet"]
+    lite0 = infos["efficientnet_lite0"]  # shipped as a dependency: never in the hub cache
+    assert lite0.kind == "imagenet" and lite0.weights_present
+    assert lite0.weights_path.name == "efficientnet-lite0-57934424.pth"
+    assert list(infos)[:3] == ["lenet", "efficientnet_lite0", "alexnet"]
     assert len(available_models(all_imagenet=True)) > len(infos) > 5
 
 
@@ -44,7 +47,7 @@ def test_names_are_case_insensitive():
 
 
 @pytest.mark.parametrize("name, message", [
-    ("googlenett", "Unknown model 'googlenett': use lenet, alexnet"),
+    ("googlenett", "Unknown model 'googlenett': use lenet, efficientnet_lite0, alexnet"),
     ("missing/model.pt2", "No model file at missing/model.pt2"),
 ])
 def test_bad_names_are_one_sentence(name, message):

@@ -117,7 +117,7 @@ def test_densenet_legacy_keys_are_renamed():
 
 
 def test_unknown_model_lists_valid_names():
-    with pytest.raises(FoolingError, match="Unknown model 'lenet5'.*lenet, alexnet"):
+    with pytest.raises(FoolingError, match="Unknown model 'lenet5'.*lenet, efficientnet_lite0, alexnet"):
         load_model("lenet5")
 
 

@@ -1,4 +1,5 @@
-"""``fooling-gui bench``: evolution-loop throughput against the bare forward pass."""
+"""``fooling-gui bench``: evolution-loop throughput against the bare forward pass, or
+several models' bare forward passes side by side (``--compare``)."""
 
 from __future__ import annotations
 
@@ -10,18 +11,28 @@ from .common import add_model_arguments, positive_float, positive_int, print_jso
 def add_parser(sub) -> None:
     p = sub.add_parser("bench", help="measure evaluations per second (loop vs forward pass)",
                        description="Run the whole evolution loop and the model's bare forward "
-                       "pass at the same batch size and device, alternately, and report both.")
+                       "pass at the same batch size and device, alternately, and report both. "
+                       "With --compare, time only the bare forward passes of --model and the "
+                       "models named, in turns on the same random images.")
     add_model_arguments(p)
     p.add_argument("--encoding", choices=("direct", "cppn"), default="direct")
     p.add_argument("--seconds", type=positive_float, default=10.0,
                    help="total measuring time (default: 10)")
-    p.add_argument("--batch", type=positive_int, help="offspring per generation (default: the paper's)")
+    p.add_argument("--batch", type=positive_int,
+                   help="offspring per generation (default: the paper's); with --compare, "
+                   "images per forward call (default: 64)")
+    p.add_argument("--compare", metavar="MODELS",
+                   help="comma-separated models whose bare forward pass to time beside "
+                   "--model's (e.g. alexnet); a model whose weights are not here is timed "
+                   "with random weights, which run at the same speed")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.compare is not None:
+        return run_compare(args)
     from ..core.evolution import DEFAULT_BATCH, EvolutionRun, RunConfig
     from ..core.evolution.benchmark import benchmark
     from .common import load_model_from_args, resolve_device
@@ -42,3 +53,49 @@ def run(args: argparse.Namespace) -> int:
         print(f"  forward pass   : {result.forward_evals_per_s:10.1f} evaluations/s")
         print(f"  ratio          : {result.ratio:10.3f}")
     return 0
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    import torch
+
+    from ..core.errors import FoolingError
+    from ..core.evolution.benchmark import forward_speeds
+    from .common import load_model_from_args, resolve_device
+
+    names = [n.strip() for n in args.compare.split(",") if n.strip()]
+    if not names:
+        raise FoolingError("--compare named no model.")
+    device = resolve_device(args.device)
+    classifiers = [load_model_from_args(args)] + [_load_for_speed(n, device) for n in names]
+    batch = args.batch or 64
+    speeds = forward_speeds(classifiers, batch=batch, eval_batch=64, seconds=args.seconds,
+                            seed=args.seed)
+    first = speeds[0].evals_per_s
+    if args.json:
+        print_json({"threads": torch.get_num_threads(),
+                    "models": [s.to_dict() | {"relative": round(s.evals_per_s / first, 3)}
+                               for s in speeds]})
+        return 0
+    print(f"bare forward pass · {device} · {batch} images per call · "
+          f"{torch.get_num_threads()} threads")
+    width = max(len(s.model) for s in speeds)
+    for s in speeds:
+        print(f"  {s.model:<{width}}  {s.evals_per_s:9.1f} images/s  "
+              f"{s.evals_per_s / first:6.2f} × {speeds[0].model}")
+    return 0
+
+
+def _load_for_speed(name: str, device: str):
+    """The model, or its architecture with random weights when its weights are not on
+    this computer (speed does not depend on the weights; the label says so)."""
+    from ..core.errors import FoolingError
+    from ..core.models import load_model
+
+    try:
+        return load_model(name, device=device, allow_download=False)
+    except FoolingError:
+        try:
+            return load_model(name, device=device, random_init=True)
+        except FoolingError:
+            pass
+        raise

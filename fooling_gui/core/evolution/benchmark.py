@@ -1,7 +1,8 @@
-"""Throughput of the whole evolution loop beside the bare forward pass.
+"""Throughput of the whole evolution loop beside the bare forward pass, and of several
+models' bare forward passes side by side.
 
-Both are timed in alternating slices in the same process, so a busy machine slows
-both alike and the ratio stays meaningful.
+Everything compared is timed in alternating slices in the same process, so a busy
+machine slows all alike and the ratios stay meaningful.
 """
 
 from __future__ import annotations
@@ -78,6 +79,58 @@ def benchmark(run: EvolutionRun, seconds: float = 10.0, slices: int = 3) -> Benc
                        evals_per_s=round(evals, 2), forward_evals_per_s=round(fwd, 2),
                        ratio=round(evals / fwd, 4), seconds=round(loop_time + fwd_time, 2),
                        random_init=run.spec.random_init)
+
+
+@dataclass(frozen=True)
+class ForwardSpeed:
+    """One model's bare forward pass: images per second at ``batch`` (in chunks of
+    ``eval_batch``), on input-sized crops, softmax included."""
+
+    model: str
+    device: str
+    batch: int
+    eval_batch: int | None
+    evals_per_s: float
+    random_init: bool
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def forward_speeds(classifiers: list, batch: int = 64, eval_batch: int | None = None,
+                   seconds: float = 10.0, slices: int = 3, seed: int = 0) -> list[ForwardSpeed]:
+    """Time each classifier's forward pass on the same random 8-bit images, in turns.
+
+    Args:
+        classifiers: loaded :class:`~fooling_gui.core.models.Classifier` s (any mix of
+            input sizes: each gets images of its own input size).
+        batch: images per call; ``eval_batch`` splits them as the evolution loop does.
+        seconds: total time, shared equally by the models.
+    """
+    generator = torch.Generator().manual_seed(seed)
+    inputs = []
+    for c in classifiers:
+        images = quantize(torch.rand(batch, c.spec.channels, *c.spec.input_size,
+                                     generator=generator)).to(c.device)
+        c.probabilities(images, batch_size=eval_batch, cropped=True)  # warm-up
+        inputs.append(images)
+    done = [0] * len(classifiers)
+    spent = [0.0] * len(classifiers)
+    per_slice = seconds / (slices * len(classifiers))
+    for _ in range(slices):
+        for i, (c, images) in enumerate(zip(classifiers, inputs)):
+            start = time.perf_counter()
+            while True:
+                c.probabilities(images, batch_size=eval_batch, cropped=True)
+                _sync(c.device)
+                done[i] += batch
+                if time.perf_counter() - start >= per_slice:
+                    break
+            spent[i] += time.perf_counter() - start
+    return [ForwardSpeed(model=c.spec.label, device=str(c.device), batch=batch,
+                         eval_batch=eval_batch, evals_per_s=round(n / t, 2),
+                         random_init=c.spec.random_init)
+            for c, n, t in zip(classifiers, done, spent)]
 
 
 def _sync(device: torch.device) -> None:

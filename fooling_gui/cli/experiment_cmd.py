@@ -1,8 +1,10 @@
-"""``fooling-gui experiment …``: measure the defences against fooling images.
+"""``fooling-gui experiment …``: the paper's ImageNet experiment, and the defences.
 
-Each experiment evolves fooling images against LeNet (and LeNets it trains on the
-offline digits), measures one defence and prints a table, or JSON with ``--json``.
-The runners live in :mod:`fooling_gui.cli.experiment_runs`.
+``experiment imagenet`` measures the paper's headline on an ImageNet network (see
+:mod:`fooling_gui.cli.experiment_imagenet`). Each other experiment evolves fooling
+images against LeNet (and LeNets it trains on the offline digits), measures one
+defence and prints a table, or JSON with ``--json``; their runners live in
+:mod:`fooling_gui.cli.experiment_runs`.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pathlib import Path
 
 from .common import add_model_arguments, non_negative_int, positive_float, positive_int
 
-EXPERIMENTS = ("retrain", "smoothing", "threshold", "transfer", "ensemble")
+EXPERIMENTS = ("imagenet", "retrain", "smoothing", "threshold", "transfer", "ensemble")
 
 
 def float_list(text: str) -> list[float]:
@@ -43,11 +45,14 @@ def _common(p: argparse.ArgumentParser, generations: int, runs: bool = True) -> 
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("experiment", help="measure defences: retraining, smoothing, "
-                       "thresholds, transfer, ensembles",
-                       description="Measure how well defences hold against fooling images "
-                       "(MNIST / LeNet, offline).")
+    p = sub.add_parser("experiment", help="the paper's ImageNet experiment; defences: "
+                       "retraining, smoothing, thresholds, transfer, ensembles",
+                       description="Measure the paper's ImageNet result (imagenet), or how "
+                       "well defences hold against fooling images (MNIST / LeNet, offline).")
     exp = p.add_subparsers(dest="experiment", metavar="EXPERIMENT", required=True)
+    from .experiment_imagenet import add_parser as add_imagenet
+
+    add_imagenet(exp)
 
     r = exp.add_parser("retrain", help="the paper's n+1 experiment: retrain with a "
                        "'fooling' class, evolve again, repeat",
@@ -111,6 +116,10 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.experiment == "imagenet":
+        from .experiment_imagenet import run_imagenet
+
+        return run_imagenet(args)
     from . import experiment_runs
 
     return experiment_runs.run(args)

@@ -118,7 +118,9 @@ class MBConv(nn.Module):
             y = self._act0(self._bn0(self._expand_conv(y)))
         y = self._act1(self._bn1(self._depthwise_conv(y)))
         y = self._bn2(self._project_conv(y))
-        return y + x if self.residual else y
+        # In place: y is this block's own fresh tensor, and neither the convolution's
+        # nor the addition's gradient needs it (saves a full-size copy per block).
+        return y.add_(x) if self.residual else y
 
 
 class EfficientNetLite0(nn.Module):

@@ -88,6 +88,16 @@ def load_model(name_or_path: str | Path, *, device: str | torch.device = "cpu",
                        "sidecar.")
 
 
+def display_name(name: str) -> str:
+    """A model's name for titles: "LeNet", "EfficientNet-Lite0", "AlexNet", … (other
+    names unchanged)."""
+    if name == "lenet":
+        return "LeNet"
+    if name == lite0.NAME:
+        return "EfficientNet-Lite0"
+    return tvm.display_name(name)
+
+
 def _load_lenet(device: str | torch.device, random_init: bool) -> Classifier:
     if random_init:
         return Classifier(seeded_lenet(0), lenet_spec(random_init=True), device)

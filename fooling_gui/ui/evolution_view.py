@@ -120,6 +120,7 @@ class EvolutionView(QWidget):
         w.scored.connect(self.inspector.show_score)
         w.rendered.connect(self._rendered)
         self.grid.cell_selected.connect(self.plot.highlight)
+        self.grid.filtered.connect(self.plot.emphasise)  # "penguin": their curves
         self.grid.cell_activated.connect(self.inspect)
         self.plot.cell_selected.connect(self._plot_selected)
         i = self.inspector
@@ -350,6 +351,8 @@ class EvolutionView(QWidget):
             self.run_id = frame.run_id
             self.grid.reset_cells(snap.class_indices, snap.class_names)
             self.plot.reset(snap.class_names)
+            if self.grid.filter_edit.text().strip():  # a filter kept across runs
+                self.plot.emphasise(self.grid.shown_cells())
             self.offspring.clear()
             self.inspector.clear()
             if self.worker.state == RUNNING:

@@ -109,16 +109,34 @@ def test_plot_keeps_history_and_reads_out_on_hover(qtbot):
     assert plot.selected == 0
 
 
-def test_plot_draws_many_classes_as_one_item(qtbot):
+def test_plot_of_many_classes_shows_bands_and_the_classes_a_filter_finds(qtbot):
     plot = ConfidencePlot()
     qtbot.addWidget(plot)
     names = tuple(f"class {i}" for i in range(300))
     plot.reset(names)
-    assert plot._class_items == []
-    stats = GenerationStats.of(np.linspace(0, 0.9, 300), 0, 10, 1.0, 0)
-    plot.append((stats,))
-    _x, y = plot._all_item.getData()
-    assert np.isfinite(y).sum() == 300  # one point per class, curves split by NaN
+    assert plot._class_items == [] and plot.scale == "linear"  # no tangle of 300 curves
+    for g in range(3):
+        stats = GenerationStats.of(np.linspace(0, 0.3 * (g + 1), 300), g, 10 * (g + 1), 1.0, 0)
+        plot.append((stats,))
+    plot.flush()
+    _x, q1 = plot._band_edges["q1"].getData()
+    _x, q3 = plot._band_edges["q3"].getData()
+    np.testing.assert_allclose(q1, [0.075, 0.15, 0.225], atol=1e-3)  # quartiles per generation
+    np.testing.assert_allclose(q3, [0.225, 0.45, 0.675], atol=1e-3)
+    _x, median = plot._median_item.getData()
+    np.testing.assert_allclose(median, [0.15, 0.3, 0.45], atol=1e-3)  # linear: 0–1
+
+    plot.emphasise([7, 250])
+    assert [it.name() for it in plot._emphasis_items] == ["class 7", "class 250"]
+    _x, y = plot._emphasis_items[1].getData()
+    np.testing.assert_allclose(y, [0.3 * 250 / 299 * (g + 1) for g in range(3)], rtol=1e-4)
+    plot.emphasise([])
+    assert plot._emphasis_items == []
+
+    plot.set_scale("nines")  # the paper's last nines, on demand
+    _x, median = plot._median_item.getData()
+    np.testing.assert_allclose(median, nines([0.15, 0.3, 0.45]), atol=1e-3)
+    assert plot.scale_button.isChecked() is False
 
 
 def test_offspring_mosaic_and_bars(qtbot):

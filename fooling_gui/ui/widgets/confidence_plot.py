@@ -1,9 +1,17 @@
-"""Best confidence per class over generations, on a scale where 99 % and 99.99 % differ.
+"""Best confidence per class over generations.
 
-The y axis shows ``−log10(1 − p)``: 90 % is 1, 99 % is 2, 99.99 % is 4, so the last
-"nines" — the whole point of the paper — stay visible instead of merging at the top.
-Items are created once and updated with ``setData``; the history arrays grow by
-doubling so appending stays cheap however long the run.
+Two scales. *Nines* (the default for up to 20 classes) shows ``−log10(1 − p)``: 90 %
+is 1, 99 % is 2, 99.99 % is 4, so the last "nines" — the whole point of the paper on
+MNIST — stay visible instead of merging at the top. *Linear* (the default for more
+classes, e.g. ImageNet's 1000, where most classes start near 0 %) is the paper's own
+ImageNet figure: 0–100 %.
+
+Up to 20 classes get a curve each. More would be an unreadable tangle, so the plot
+shows the median, the mean, the band of the middle half of the classes (quartiles)
+and of the middle 80 %, plus a curve for each emphasised class (those a grid filter
+matches) and for the selected and the hovered class. Items are created once and
+updated with ``setData``; the history arrays grow by doubling so appending stays
+cheap however long the run.
 """
 
 from __future__ import annotations
@@ -11,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ...core.formatting import format_confidence
 from .. import theme
@@ -20,7 +28,10 @@ from ..throttle import Throttle
 MAX_NINES = 7.0  # 1 − 1e-7: beyond what float32 softmax resolves
 TICKS = [(0.0, "0 %"), (np.log10(2), "50 %"), (1.0, "90 %"), (2.0, "99 %"), (3.0, "99.9 %"),
          (4.0, "99.99 %"), (5.0, "99.999 %"), (6.0, "99.9999 %"), (7.0, "99.99999 %")]
+LINEAR_TICKS = [(v / 100, f"{v} %") for v in range(0, 101, 20)]
 PER_CLASS_CURVES = 20  # up to this many classes, one coloured curve each
+MAX_EMPHASIS = 8  # classes drawn on top of the bands (e.g. those a filter matches)
+NINES_TOP = 4.6  # initial top of the nines axis (99.99 % and a little room)
 HOVER_PIXELS = 14
 REDRAW_MS = 100  # the plot redraws at most 10 times a second
 
@@ -42,15 +53,17 @@ def nice_ceiling(value: float) -> float:
 
 
 class _History:
-    """Generations × cells of best confidences, appended in place."""
+    """Generations × cells of best confidences, appended in place, with the mean and
+    the 10th, 25th, 50th, 75th and 90th percentiles over the cells."""
+
+    SERIES = ("gens", "mean", "median", "p10", "q1", "q3", "p90")
 
     def __init__(self, cells: int):
         self.cells = cells
         self.n = 0
-        self.gens = np.zeros(64)
+        for name in self.SERIES:
+            setattr(self, name, np.zeros(64))
         self.best = np.zeros((64, cells), dtype=np.float32)
-        self.mean = np.zeros(64)
-        self.median = np.zeros(64)
 
     def append(self, stats) -> None:
         k = len(stats)
@@ -58,7 +71,7 @@ class _History:
             return
         if self.n + k > self.gens.size:
             cap = max(2 * self.gens.size, self.n + k)
-            for name in ("gens", "mean", "median"):
+            for name in self.SERIES:
                 old = getattr(self, name)
                 new = np.zeros(cap)
                 new[: self.n] = old[: self.n]
@@ -71,6 +84,9 @@ class _History:
         self.best[sl] = np.stack([s.best for s in stats])
         self.mean[sl] = [s.mean for s in stats]
         self.median[sl] = [s.median for s in stats]
+        if self.cells:
+            pct = np.percentile(self.best[sl], [10, 25, 75, 90], axis=1)
+            self.p10[sl], self.q1[sl], self.q3[sl], self.p90[sl] = pct
         self.n += k
 
 
@@ -87,86 +103,149 @@ class ConfidencePlot(QWidget):
         super().__init__(parent)
         self.readout = QLabel(" ", objectName="muted")
         self.readout.setTextFormat(Qt.TextFormat.RichText)
+        self.scale_button = QPushButton("Linear scale", checkable=True)
+        self.scale_button.setToolTip("Off: a scale where 99 %, 99.9 % and 99.99 % are far "
+                                     "apart. On: 0–100 %, as the paper's ImageNet figure.")
+        self.scale_button.toggled.connect(lambda on: self.set_scale("linear" if on else "nines"))
         self.plot = pg.PlotWidget()
         item = self.plot.getPlotItem()
         item.showGrid(x=True, y=True, alpha=0.15)
         item.setLabel("bottom", "generation")
         item.setLabel("left", "best confidence per class")
-        item.getAxis("left").setTicks([TICKS])
         item.getAxis("left").setWidth(86)
         item.setMenuEnabled(False)
         item.hideButtons()
-        item.setYRange(0, 4.6, padding=0.02)
         vb = item.getViewBox()
-        vb.setLimits(yMin=-0.1, yMax=MAX_NINES + 0.5, xMin=-1)
         vb.setMouseEnabled(x=True, y=False)
         vb.disableAutoRange()
         # Ranges grow in steps (not every frame), so the axes are redrawn rarely.
         self._x_max = 0.0
-        self._y_top = 4.6
+        self._y_top = NINES_TOP
         self._follow_x = True  # until the user pans or zooms
         vb.sigRangeChangedManually.connect(self._user_moved_range)
-        self._set_ranges(x_max=10.0, y_top=4.6)
         # Bottom right: the curves climb towards the top, so that corner stays empty.
         item.addLegend(offset=(-10, -10), labelTextColor=theme.TEXT,
                        brush=pg.mkBrush(23, 25, 28, 200))
 
-        target = pg.InfiniteLine(angle=0, pos=4.0, movable=False,
-                                 pen=pg.mkPen(theme.GOOD, width=1, style=Qt.PenStyle.DashLine))
-        item.addItem(target, ignoreBounds=True)
+        self._target = pg.InfiniteLine(angle=0, pos=4.0, movable=False,
+                                       pen=pg.mkPen(theme.GOOD, width=1,
+                                                    style=Qt.PenStyle.DashLine))
+        item.addItem(self._target, ignoreBounds=True)
         self._hover_line = pg.InfiniteLine(angle=90, movable=False,
                                            pen=pg.mkPen(theme.MUTED, width=1))
         self._hover_line.hide()
         item.addItem(self._hover_line, ignoreBounds=True)
 
-        self._class_items: list[pg.PlotDataItem] = []
-        self._all_item = pg.PlotDataItem(pen=pg.mkPen(180, 186, 194, 60, width=1), connect="finite")
+        self._class_items: list[pg.PlotDataItem] = []  # one per class (few classes)
+        self._emphasis_items: list[pg.PlotDataItem] = []  # emphasised classes (many)
+        self.emphasised: list[int] = []
+        # The spread over many classes: two bands between invisible percentile curves.
+        self._band_edges = {name: pg.PlotDataItem(pen=None) for name in ("p10", "q1", "q3", "p90")}
+        self._outer_band = pg.FillBetweenItem(self._band_edges["p10"], self._band_edges["p90"],
+                                              brush=pg.mkBrush(120, 150, 190, 45))
+        self._inner_band = pg.FillBetweenItem(self._band_edges["q1"], self._band_edges["q3"],
+                                              brush=pg.mkBrush(120, 160, 215, 95))
+        for band in (self._outer_band, self._inner_band):
+            item.addItem(band)
         # Antialiasing only for the few emphasised lines (it is costly for many curves).
         self._mean_item = pg.PlotDataItem(pen=pg.mkPen(theme.TEXT, width=2.5), name="mean",
                                           antialias=True)
         self._median_item = pg.PlotDataItem(
             pen=pg.mkPen(theme.WARN, width=2.5, style=Qt.PenStyle.DashLine), name="median",
             antialias=True)
-        # The selected class: the same blue as the selected tile's frame.
+        # The hovered class (many classes: its curve is otherwise not drawn) and the
+        # selected one, in the same blue as the selected tile's frame.
+        self._hover_item = pg.PlotDataItem(pen=pg.mkPen(theme.MUTED, width=1.5), antialias=True)
         self._highlight = pg.PlotDataItem(pen=pg.mkPen(theme.ACCENT, width=3.5), antialias=True)
-        for it in (self._all_item, self._mean_item, self._median_item, self._highlight):
+        for it in (self._mean_item, self._median_item, self._hover_item, self._highlight,
+                   *self._band_edges.values()):
             it.setClipToView(True)
             it.setDownsampling(auto=True, method="peak")
-        item.addItem(self._all_item)
-        item.addItem(self._mean_item)
-        item.addItem(self._median_item)
-        item.addItem(self._highlight)
+            item.addItem(it)
+        self._hover_item.setZValue(9)
         self._highlight.setZValue(10)
+        # Legend entries for the bands (FillBetweenItems cannot draw a legend sample).
+        self._band_samples = [
+            pg.PlotDataItem(pen=None, fillLevel=0, brush=pg.mkBrush(120, 160, 215, 140)),
+            pg.PlotDataItem(pen=None, fillLevel=0, brush=pg.mkBrush(120, 150, 190, 70))]
+        self._band_labels = ["middle half of the classes", "middle 80 %"]
 
         self.names: tuple[str, ...] = ()
         self.history = _History(0)
+        self.scale = "nines"
         self._redraw_throttle = Throttle(REDRAW_MS, self._redraw, self)
         self.selected = -1
         self._hovered = -1
+        self._apply_scale()
+        self._set_ranges(x_max=10.0, y_top=NINES_TOP)
 
         scene = self.plot.scene()
         scene.sigMouseMoved.connect(self._mouse_moved)
         scene.sigMouseClicked.connect(self._mouse_clicked)
 
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.readout, 1)
+        top.addWidget(self.scale_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(2)
-        layout.addWidget(self.readout)
+        layout.addLayout(top)
         layout.addWidget(self.plot, 1)
+
+    @property
+    def aggregated(self) -> bool:
+        """Too many classes for a curve each: bands, median, mean, emphasised classes."""
+        return len(self.names) > PER_CLASS_CURVES
+
+    # -- scale -----------------------------------------------------------------------
+    def _y(self, p) -> np.ndarray:
+        """Confidence → plot height on the current scale."""
+        if self.scale == "linear":
+            return np.clip(np.asarray(p, dtype=np.float64), 0.0, 1.0)
+        return nines(p)
+
+    def set_scale(self, scale: str) -> None:
+        """``"nines"`` (−log10(1 − p)) or ``"linear"`` (0–100 %)."""
+        if scale not in ("nines", "linear") or scale == self.scale:
+            return
+        self.scale = scale
+        self.scale_button.blockSignals(True)
+        self.scale_button.setChecked(scale == "linear")
+        self.scale_button.blockSignals(False)
+        self._apply_scale()
+        self._y_top = -1.0  # force the range to follow
+        self._redraw()
+
+    def _apply_scale(self) -> None:
+        item = self.plot.getPlotItem()
+        linear = self.scale == "linear"
+        item.getAxis("left").setTicks([LINEAR_TICKS if linear else TICKS])
+        top = 1.04 if linear else MAX_NINES + 0.5
+        item.getViewBox().setLimits(yMin=-0.02 if linear else -0.1, yMax=top, xMin=-1)
+        # The target: 99 % on the linear scale (the paper counts classes ≥ 99 %),
+        # 99.99 % on the nines scale.
+        self._target.setPos(0.99 if linear else 4.0)
+        if linear:
+            self._set_ranges(self._x_max or 10.0, 1.02)
 
     # -- data ----------------------------------------------------------------------
     def reset(self, names: tuple[str, ...]) -> None:
         """Start over for a run with these classes (one per archive cell)."""
         item = self.plot.getPlotItem()
-        for it in self._class_items:
+        for it in self._class_items + self._emphasis_items:
             item.removeItem(it)
             item.legend.removeItem(it)
+        for sample in self._band_samples:
+            item.legend.removeItem(sample)
         self._class_items = []
+        self._emphasis_items = []
+        self.emphasised = []
         self._redraw_throttle.cancel()
         self.names = tuple(names)
         self.history = _History(len(names))
         self.selected = self._hovered = -1
-        if len(names) <= PER_CLASS_CURVES:
+        if not self.aggregated:
             for cell, name in enumerate(names):
                 it = pg.PlotDataItem(pen=pg.mkPen(pg.intColor(cell, hues=max(len(names), 2),
                                                               values=1, sat=160), width=1.5))
@@ -174,12 +253,19 @@ class ConfidencePlot(QWidget):
                 it.setDownsampling(auto=True, method="peak")
                 item.addItem(it)
                 self._class_items.append(it)
-        for it in (self._all_item, self._mean_item, self._median_item, self._highlight):
+        else:
+            for sample, label in zip(self._band_samples, self._band_labels):
+                item.legend.addItem(sample, label)
+        for band in (self._outer_band, self._inner_band):
+            band.setVisible(self.aggregated)
+        for it in (self._mean_item, self._median_item, self._hover_item, self._highlight,
+                   *self._band_edges.values()):
             it.setData([], [])
         self.readout.setText(" ")
         self._follow_x = True
         self._x_max = 0.0
-        self._set_ranges(x_max=10.0, y_top=4.6)
+        self.set_scale("linear" if self.aggregated else "nines")
+        self._set_ranges(x_max=10.0, y_top=1.02 if self.scale == "linear" else NINES_TOP)
 
     def append(self, stats) -> None:
         """Add generations (``Snapshot.new_stats``); the curves redraw at most
@@ -201,24 +287,23 @@ class ConfidencePlot(QWidget):
         if h.n == 0:
             return
         gens = h.gens[: h.n]
-        ys = nines(h.best[: h.n])  # (T, cells)
         if self._class_items:
+            ys = self._y(h.best[: h.n])  # (T, cells)
             for cell, it in enumerate(self._class_items):
                 it.setData(gens, ys[:, cell])
+            highest = float(ys.max())
         else:
-            # All classes as one item: each class's curve, separated by NaN.
-            cells = ys.shape[1]
-            x = np.empty((cells, h.n + 1))
-            x[:, : h.n] = gens
-            x[:, h.n] = np.nan
-            y = np.empty_like(x)
-            y[:, : h.n] = ys.T
-            y[:, h.n] = np.nan
-            self._all_item.setData(x.ravel(), y.ravel(), connect="finite")
-        self._mean_item.setData(gens, nines(h.mean[: h.n]))
-        self._median_item.setData(gens, nines(h.median[: h.n]))
+            for name, it in self._band_edges.items():
+                it.setData(gens, self._y(getattr(h, name)[: h.n]))
+            self._draw_emphasis()
+            highest = float(self._y(h.best[h.n - 1].max()))
+        self._mean_item.setData(gens, self._y(h.mean[: h.n]))
+        self._median_item.setData(gens, self._y(h.median[: h.n]))
         self._draw_highlight()
-        y_top = min(MAX_NINES, max(4.0, float(np.ceil(ys.max())))) + 0.4
+        if self.scale == "linear":
+            y_top = 1.02
+        else:
+            y_top = min(MAX_NINES, max(4.0, float(np.ceil(highest)))) + 0.4
         x_max = nice_ceiling(float(gens[-1]) * 1.1) if self._follow_x else self._x_max
         if x_max > self._x_max or y_top != self._y_top:
             self._set_ranges(max(x_max, self._x_max), y_top)
@@ -234,7 +319,37 @@ class ConfidencePlot(QWidget):
     def _user_moved_range(self, *_args) -> None:
         self._follow_x = False
 
-    # -- selection and hover -------------------------------------------------------
+    # -- emphasis, selection and hover ---------------------------------------------
+    def emphasise(self, cells) -> None:
+        """Draw these classes' curves (at most ``MAX_EMPHASIS``, with their names in the
+        legend) on top of the bands; only when there are too many classes for a curve
+        each. An empty list removes them."""
+        if not self.aggregated:
+            return
+        cells = [int(c) for c in cells if 0 <= int(c) < len(self.names)][:MAX_EMPHASIS]
+        if cells == self.emphasised:
+            return
+        item = self.plot.getPlotItem()
+        for it in self._emphasis_items:
+            item.removeItem(it)
+            item.legend.removeItem(it)
+        self._emphasis_items = []
+        self.emphasised = cells
+        for k, cell in enumerate(cells):
+            it = pg.PlotDataItem(pen=pg.mkPen(pg.intColor(k, hues=MAX_EMPHASIS, values=1,
+                                                          sat=170), width=2),
+                                 name=self.names[cell], antialias=True)
+            it.setZValue(8)
+            item.addItem(it)
+            self._emphasis_items.append(it)
+        self._draw_emphasis()
+
+    def _draw_emphasis(self) -> None:
+        h = self.history
+        for cell, it in zip(self.emphasised, self._emphasis_items):
+            if h.n:
+                it.setData(h.gens[: h.n], self._y(h.best[: h.n, cell]))
+
     def highlight(self, cell: int) -> None:
         """Emphasise one class's curve (-1: none)."""
         self.selected = cell if 0 <= cell < len(self.names) else -1
@@ -244,8 +359,13 @@ class ConfidencePlot(QWidget):
         h = self.history
         if self.selected < 0 or h.n == 0:
             self._highlight.setData([], [])
-            return
-        self._highlight.setData(h.gens[: h.n], nines(h.best[: h.n, self.selected]))
+        else:
+            self._highlight.setData(h.gens[: h.n], self._y(h.best[: h.n, self.selected]))
+        hovered = self._hovered if self.aggregated and self._hovered != self.selected else -1
+        if hovered < 0 or h.n == 0:
+            self._hover_item.setData([], [])
+        else:
+            self._hover_item.setData(h.gens[: h.n], self._y(h.best[: h.n, hovered]))
 
     def _nearest(self, scene_pos) -> tuple[int, int] | None:
         """(row in history, cell under the cursor or -1) for a scene position."""
@@ -257,7 +377,7 @@ class ConfidencePlot(QWidget):
         row = int(np.clip(np.searchsorted(h.gens[: h.n], p.x()), 0, h.n - 1))
         if row > 0 and abs(h.gens[row - 1] - p.x()) < abs(h.gens[row] - p.x()):
             row -= 1
-        ys = nines(h.best[row])
+        ys = self._y(h.best[row])
         # Compare in pixels, so "near" means the same on any zoom.
         px_per_unit = vb.sceneBoundingRect().height() / max(vb.viewRange()[1][1] - vb.viewRange()[1][0], 1e-9)
         dist = np.abs(ys - p.y()) * px_per_unit
@@ -273,13 +393,17 @@ class ConfidencePlot(QWidget):
         h = self.history
         self._hover_line.setPos(h.gens[row])
         self._hover_line.show()
-        self._hovered = cell
+        if cell != self._hovered:
+            self._hovered = cell
+            self._draw_highlight()
         parts = [f"generation <b>{int(h.gens[row])}</b>"]
         if cell >= 0:
             parts.append(f"<span style='color:{theme.ACCENT}'>{self.names[cell]}</span>: "
                          f"<b>{format_confidence(h.best[row, cell])}</b>")
         parts.append(f"mean {format_confidence(h.mean[row])}")
         parts.append(f"median {format_confidence(h.median[row])}")
+        if self.aggregated:
+            parts.append(f"middle half {100 * h.q1[row]:.1f}–{100 * h.q3[row]:.1f} %")
         self.readout.setText(" · ".join(parts))
 
     def _mouse_clicked(self, event) -> None:

@@ -250,10 +250,12 @@ class EliteGrid(QWidget):
     Signals:
         cell_selected(int): the user selected a tile (-1: none).
         cell_activated(int): the user clicked a tile (open it in the inspector).
+        filtered(list): the cells a name filter shows, in order ([] when no filter).
     """
 
     cell_selected = Signal(int)
     cell_activated = Signal(int)
+    filtered = Signal(list)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -391,6 +393,11 @@ class EliteGrid(QWidget):
         self.proxy.setFilterFixedString(text.strip())
         self._update_count()
         self.fit_tiles()
+        self.filtered.emit(self.shown_cells() if text.strip() else [])
+
+    def shown_cells(self) -> list[int]:
+        """The cells the filter lets through, in grid order."""
+        return [self.proxy.index(r, 0).data(CELL_ROLE) for r in range(self.proxy.rowCount())]
 
     def _update_count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()

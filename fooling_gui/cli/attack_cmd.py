@@ -13,20 +13,26 @@ def add_parser(sub) -> None:
         "attack", help="perturb real images so the model changes its answer (FGSM, PGD)",
         description="Add a small perturbation (at most EPSILON per pixel, in [0, 1] units) "
         "that changes the model's answer. By default attacks 100 of the shipped held-out "
-        "MNIST digits (10 per class) with LeNet. Success is measured on the 8-bit images.")
+        "MNIST digits (10 per class) with LeNet; --photos attacks the shipped photographs "
+        "(ImageNet models). Success is measured on the 8-bit images.")
     add_model_arguments(p)
     src = p.add_mutually_exclusive_group()
     src.add_argument("--image", type=Path, metavar="FILE", help="attack this image file")
     src.add_argument("--digits", type=positive_int, metavar="N",
                      help="attack N shipped MNIST digits, classes in turn (default: 100)")
+    src.add_argument("--photos", action="store_true",
+                     help="attack the real photographs that ship with fooling-gui (a cat, an "
+                     "espresso, a rocket, a cameraman, an astronaut), for ImageNet models")
     p.add_argument("--method", choices=("fgsm", "pgd"), default="pgd",
                    help="one signed-gradient step (fgsm) or many projected steps (pgd, default)")
-    p.add_argument("--epsilon", type=positive_float, default=0.2, metavar="E",
-                   help="largest change per pixel, 0–1 (default: 0.2 = 51 grey levels)")
+    p.add_argument("--epsilon", type=fraction, default=0.2, metavar="E",
+                   help="largest change per pixel, 0–1, or a fraction such as 2/255 "
+                   "(default: 0.2 = 51 grey levels)")
     p.add_argument("--target", metavar="K",
                    help="push towards class K (index or name); 'next': (label + 1) mod "
                    "classes; 'all': every other class in turn (one attack per pair); "
-                   "default: untargeted (away from the label)")
+                   "'random:N': N different random classes per image (one attack each, "
+                   "drawn with --seed); default: untargeted (away from the label)")
     p.add_argument("--steps", type=positive_int, default=40, metavar="N",
                    help="PGD steps (default: 40)")
     p.add_argument("--step-size", type=positive_float, metavar="A",
@@ -41,24 +47,56 @@ def add_parser(sub) -> None:
     p.set_defaults(func=run)
 
 
+def fraction(text: str) -> float:
+    """A positive number, also written as a fraction: ``0.2``, ``2/255``."""
+    top, slash, bottom = text.partition("/")
+    if not slash:
+        return positive_float(text)
+    try:
+        value = float(top) / float(bottom)
+    except (ValueError, ZeroDivisionError):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number or a fraction") from None
+    return positive_float(repr(value))
+
+
 def parse_target(text: str | None, class_names: tuple[str, ...]):
-    """``None`` (untargeted), ``"next"``, or a class index (FoolingError if unknown)."""
+    """``None`` (untargeted), ``"next"``, ``"all"``, ``("random", n)`` or a class index
+    (FoolingError if unknown)."""
+    from ..core.errors import FoolingError
+
     if text is None:
         return None
     item = text.strip()
     if item.lower() in ("next", "all"):
         return item.lower()
+    if item.lower().startswith("random:"):
+        count = item.split(":", 1)[1].strip()
+        if not count.isdigit() or not 1 <= int(count) < len(class_names):
+            raise FoolingError(f"--target random:N needs N between 1 and "
+                               f"{len(class_names) - 1}, not {count!r}.")
+        return ("random", int(count))
     return parse_class(item, class_names)
 
 
 def load_inputs(args: argparse.Namespace, spec):
     """``(uint8 images (N, H, W, C), true labels or None, names)`` to attack."""
+    import numpy as np
+
     from ..core.attacks.digits import spread_indices
     from ..core.attacks.inputs import load_for_model
     from ..core.errors import FoolingError
 
     if args.image is not None:
         return load_for_model(args.image, spec)[None], None, [str(args.image)]
+    if args.photos:
+        from ..core.attacks.inputs import fit_to_model
+        from ..core.photos import PHOTOS
+
+        if spec.channels != 3:
+            raise FoolingError(f"The shipped photos are colour pictures for ImageNet models, "
+                               f"not for {spec.label}.")
+        return (np.stack([fit_to_model(p.load(), spec) for p in PHOTOS]), None,
+                [p.key for p in PHOTOS])
     if spec.channels != 1 or spec.image_size != (28, 28) or spec.n_classes < 10:
         raise FoolingError(f"The shipped digits fit MNIST models only; give {spec.label} "
                            "an image with --image.")
@@ -90,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
     images, labels, names = load_inputs(args, spec)
 
     targets = target
-    if target in ("next", "all"):
+    if target in ("next", "all") or isinstance(target, tuple):
         from ..core.images import from_uint8
 
         start = labels if labels is not None else \
@@ -98,10 +136,14 @@ def run(args: argparse.Namespace) -> int:
         start = np.asarray(start)
         if target == "next":
             targets = (start + 1) % spec.n_classes
-        else:  # one attack per (image, other class) pair
+        else:  # one attack per (image, other class) pair: all, or N random ones
             shifts = np.arange(1, spec.n_classes)
-            targets = ((start[:, None] + shifts[None, :]) % spec.n_classes).reshape(-1)
-            repeat = spec.n_classes - 1
+            if isinstance(target, tuple):
+                rng = np.random.default_rng(args.seed)
+                shifts = np.stack([rng.choice(shifts, size=target[1], replace=False)
+                                   for _ in start])
+            targets = ((start[:, None] + shifts) % spec.n_classes).reshape(-1)
+            repeat = shifts.shape[-1]
             images = np.repeat(images, repeat, axis=0)
             labels = np.repeat(start, repeat) if labels is not None else None
             names = [f"{n} → {spec.class_names[t]}" for n, t in

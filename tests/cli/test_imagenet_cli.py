@@ -60,3 +60,27 @@ def test_bench_compare_times_lite0_beside_alexnet(capsys):
     models = json.loads(out)["models"]
     assert [m["model"] for m in models] == ["efficientnet_lite0", "alexnet (RANDOM WEIGHTS)"]
     assert all(m["evals_per_s"] > 0 for m in models) and models[0]["relative"] == 1.0
+
+
+def test_attack_photos_at_two_levels_towards_random_classes(capsys, tmp_path):
+    code, out, _ = run_cli(capsys, "attack", "--model", "efficientnet_lite0", "--photos",
+                           "--epsilon", "2/255", "--target", "random:2", "--steps", "1",
+                           "--out", str(tmp_path / "a"), "--json")
+    assert code == 0
+    report = json.loads(out)
+    assert report["n_images"] == 10 and report["targeted"]
+    assert report["epsilon"] == 2 / 255 and report["max_linf"] <= 2 / 255 + 1e-9
+    by_photo = {}
+    for item in report["images"]:
+        by_photo.setdefault(item["input"].split(" → ")[0], set()).add(item["target"])
+    assert set(by_photo) == {"cat", "coffee", "rocket", "cameraman", "astronaut"}
+    assert all(len(t) == 2 for t in by_photo.values())  # two different targets each
+    assert (tmp_path / "a" / "009_perturbation.png").is_file()
+
+
+def test_attack_rejects_photos_for_a_digit_model_and_bad_random_counts(capsys):
+    code, _, err = run_cli(capsys, "attack", "--photos")
+    assert code == 2 and "colour pictures for ImageNet models" in err
+    code, _, err = run_cli(capsys, "attack", "--model", "efficientnet_lite0", "--photos",
+                           "--target", "random:0")
+    assert code == 2 and "random:N" in err

@@ -50,3 +50,37 @@ def test_a_1000_class_run_fills_the_grid_filters_penguins_and_plots_bands(qtbot,
     assert [it.name() for it in plot._emphasis_items] == ["king penguin"]
     grid.filter_edit.clear()
     assert plot.emphasised == []
+
+
+def test_the_adversarial_tab_turns_the_espresso_into_a_chosen_class_at_2_levels(
+        qtbot, settings_path):
+    import numpy as np
+
+    from fooling_gui.ui.panes import AttackPane
+
+    pane = AttackPane(Settings(settings_path))
+    qtbot.addWidget(pane)
+    pane.resize(1200, 800)
+    pane.set_model("efficientnet_lite0")
+    pane.show()
+    qtbot.waitUntil(lambda: pane.model is not None, timeout=TIMEOUT)
+    assert pane.photo.isEnabled() and not pane.digit_button.isEnabled()
+    qtbot.waitUntil(lambda: pane.attacks_drawn >= 1 and not pane.busy, timeout=TIMEOUT)
+    assert pane.item.source.startswith("photo: Chelsea")  # the first photo, at once
+    drawn = pane.attacks_drawn
+    pane.photo.setCurrentIndex(pane.photo.findData("coffee"))
+    pane.steps.setValue(15)
+    pane.target.set_class_index(2)  # great white shark
+    pane.method.setCurrentIndex(1)  # PGD towards a class
+    pane.epsilon.setValue(2)  # 2 of 255 levels
+    pane.use_photo("coffee")
+    qtbot.waitUntil(lambda: pane.attacks_drawn > drawn and not pane.busy
+                    and pane.view.source == "photo: a cup of espresso"
+                    and pane.view.request.epsilon == 2 / 255, timeout=TIMEOUT)
+    view = pane.view
+    assert view.original.shape == (256, 256, 3)
+    assert pane.model.spec.class_names[view.label] == "espresso"
+    steps = np.abs(view.adversarial.astype(int) - view.original.astype(int))
+    assert steps.max() <= 2  # within ε after 8-bit rounding
+    assert view.success and view.predicted == 2
+    pane.shutdown()

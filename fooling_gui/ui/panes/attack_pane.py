@@ -1,6 +1,7 @@
 """The "Adversarial" pane: an invisible push that changes a real image's label.
 
-Pick a shipped handwritten digit (MNIST models) or open / drop any image file, choose
+Pick a shipped handwritten digit (MNIST models), a shipped photograph (ImageNet
+models) or open / drop any image file, choose
 FGSM or targeted PGD and drag ε: the attack re-runs in the pane's own worker thread
 (latest request wins, after a short debounce) and the original, the amplified change
 and the result are drawn side by side with the confidences before and after.
@@ -135,6 +136,14 @@ class AttackPane(ImageDropMixin, QWidget):
         self.sample.setToolTip("Which of the 100 shipped examples of this digit")
         self.digit_button = QPushButton("Use this digit")
         self.random_button = QPushButton("Random digit")
+        from ...core.photos import PHOTOS
+
+        self.photo = QComboBox()
+        for shown in PHOTOS:
+            self.photo.addItem(shown.subject, shown.key)
+            self.photo.setItemData(self.photo.count() - 1, shown.credit,
+                                   Qt.ItemDataRole.ToolTipRole)
+        self.photo_button = QPushButton("Use this photo")
         self.open_button = QPushButton("Open image…")
         self.open_button.setToolTip("Any image file; it is resized to the model's input. "
                                     "You can also drop a file on this pane.")
@@ -151,6 +160,8 @@ class AttackPane(ImageDropMixin, QWidget):
         buttons.addWidget(self.digit_button)
         buttons.addWidget(self.random_button)
         form.addRow(buttons)
+        form.addRow("Photo", self.photo)
+        form.addRow(self.photo_button)
         form.addRow(self.open_button)
         form.addRow(self.source_label)
 
@@ -197,6 +208,8 @@ class AttackPane(ImageDropMixin, QWidget):
         self.digit_button.clicked.connect(lambda: self.use_digit(self.digit.value(),
                                                                  self.sample.value()))
         self.random_button.clicked.connect(self.random_digit)
+        self.photo_button.clicked.connect(lambda: self.use_photo(self.photo.currentData()))
+        self.photo.activated.connect(lambda _i: self.use_photo(self.photo.currentData()))
         self.open_button.clicked.connect(lambda: self.open_image())
         self.attack_button.clicked.connect(self.run_attack)
         self.epsilon.valueChanged.connect(self._epsilon_moved)
@@ -246,6 +259,8 @@ class AttackPane(ImageDropMixin, QWidget):
         self._refresh()
         if model.digits:
             self.use_digit(self.digit.value(), self.sample.value())
+        elif model.photos:
+            self.use_photo(self.photo.currentData())
         else:
             self.source_label.setText("Open an image file (or drop one here) to attack.")
 
@@ -264,6 +279,10 @@ class AttackPane(ImageDropMixin, QWidget):
     def use_digit(self, digit: int, sample: int = 0) -> Job | None:
         """Attack a shipped handwritten digit."""
         return self._input(self.session.digit, int(digit), int(sample))
+
+    def use_photo(self, key: str) -> Job | None:
+        """Attack one of the shipped photographs (``"cat"``, ``"coffee"``, …)."""
+        return self._input(self.session.photo, str(key))
 
     def random_digit(self) -> Job | None:
         digit, sample = int(self.rng.integers(10)), int(self.rng.integers(100))
@@ -382,6 +401,9 @@ class AttackPane(ImageDropMixin, QWidget):
         digits = ready and self.model.digits
         for w in (self.digit, self.sample, self.digit_button, self.random_button):
             w.setEnabled(digits)
+        photos = ready and self.model.photos
+        for w in (self.photo, self.photo_button):
+            w.setEnabled(photos)
         self.open_button.setEnabled(ready)
         self.attack_button.setEnabled(ready and self.item is not None)
         pgd = self.method.currentData() == "pgd"

@@ -30,12 +30,17 @@ class AttackModel:
 
     Attributes:
         key: ``(name, random_init)``; ``spec``: its spec; ``digits``: the shipped MNIST
-            digits fit it.
+            digits fit it; :attr:`photos`: the shipped photographs do.
     """
 
     key: ModelKey
     spec: object
     digits: bool
+
+    @property
+    def photos(self) -> bool:
+        """The shipped colour photographs fit it (ImageNet-style models)."""
+        return self.spec.channels == 3
 
     @property
     def label(self) -> str:
@@ -200,6 +205,18 @@ class AttackSession:
                                f"for {spec.label}.")
         return AttackInput(example_digit(label, index), f"handwritten {label} (sample #{index})",
                            int(label))
+
+    def photo(self, key: ModelKey, photo_key: str) -> AttackInput:
+        """A job: one of the shipped photographs, fitted to the model's image size."""
+        from ...core.attacks.inputs import fit_to_model
+        from ...core.photos import photo
+
+        spec = self.classifier(key).spec
+        if spec.channels != 3:
+            raise FoolingError(f"The shipped photos are colour pictures; {spec.label} reads "
+                               "grey digits.")
+        shown = photo(photo_key)
+        return AttackInput(fit_to_model(shown.load(), spec), f"photo: {shown.subject}", None)
 
     def file(self, key: ModelKey, path: str | Path) -> AttackInput:
         """A job: an image file, resized to the model's input."""

@@ -46,7 +46,8 @@ def main() -> int:
     photos = torch.cat([from_uint8(fit_to_model(p.load(), classifier.spec)) for p in PHOTOS])
     batches = {"shipped photos": classifier.network_input(photos)}
     for size in (224, 225, 256, 161):
-        batches[f"random {size}×{size}"] = torch.rand(4, 3, size, size, generator=generator) * 2 - 1
+        random = torch.rand(4, 3, size, size, generator=generator) * 2 - 1
+        batches[f"random {size}×{size}"] = random
     worst_plain = worst_fused = 0.0
     with torch.no_grad():
         for name, x in batches.items():

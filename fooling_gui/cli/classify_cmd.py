@@ -17,7 +17,8 @@ def add_parser(sub) -> None:
                        "photos are never squashed. ImageNet models then score the 224 px "
                        "centre crop (or 10 crops with --ten-crop). MNIST models expect a "
                        "white digit on a black background.")
-    p.add_argument("files", nargs="*", type=Path, metavar="FILE", help="image files (PNG, JPEG, …)")
+    p.add_argument("files", nargs="*", type=Path, metavar="FILE",
+                   help="image files (PNG, JPEG, …)")
     p.add_argument("--photos", action="store_true",
                    help="also classify the real photographs that ship with fooling-gui "
                    "(a cat, a cup of espresso, a rocket, a cameraman, an astronaut)")

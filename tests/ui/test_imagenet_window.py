@@ -42,7 +42,7 @@ def test_a_1000_class_run_fills_the_grid_filters_penguins_and_plots_bands(qtbot,
     view.stop()
     grid, plot = view.grid, view.plot
     assert grid.model.rowCount() == 1000 and grid.model.names[145] == "king penguin"
-    assert plot.aggregated and plot.scale == "linear" and plot._class_items == []
+    assert plot.aggregated and plot.y_scale == "linear" and plot._class_items == []
 
     grid.filter_edit.setText("penguin")
     assert grid.count_label.text() == "1 of 1000"

@@ -114,7 +114,7 @@ def test_plot_of_many_classes_shows_bands_and_the_classes_a_filter_finds(qtbot):
     qtbot.addWidget(plot)
     names = tuple(f"class {i}" for i in range(300))
     plot.reset(names)
-    assert plot._class_items == [] and plot.scale == "linear"  # no tangle of 300 curves
+    assert plot._class_items == [] and plot.y_scale == "linear"  # no tangle of 300 curves
     for g in range(3):
         stats = GenerationStats.of(np.linspace(0, 0.3 * (g + 1), 300), g, 10 * (g + 1), 1.0, 0)
         plot.append((stats,))
@@ -133,7 +133,7 @@ def test_plot_of_many_classes_shows_bands_and_the_classes_a_filter_finds(qtbot):
     plot.emphasise([])
     assert plot._emphasis_items == []
 
-    plot.set_scale("nines")  # the paper's last nines, on demand
+    plot.set_y_scale("nines")  # the paper's last nines, on demand
     _x, median = plot._median_item.getData()
     np.testing.assert_allclose(median, nines([0.15, 0.3, 0.45]), atol=1e-3)
     assert plot.scale_button.isChecked() is False

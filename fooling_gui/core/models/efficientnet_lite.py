@@ -89,6 +89,11 @@ def _bn(channels: int) -> nn.BatchNorm2d:
     return nn.BatchNorm2d(channels, eps=BN_EPS)
 
 
+def _norm(bn: nn.Module | None, x: torch.Tensor) -> torch.Tensor:
+    """``bn(x)``, or ``x`` once the norm is folded into the convolution before it."""
+    return x if bn is None else bn(x)
+
+
 class MBConv(nn.Module):
     """Inverted residual block: 1×1 expand → depthwise k×k → 1×1 project (+ input).
 
@@ -115,9 +120,9 @@ class MBConv(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         y = x
         if self._expand_conv is not None:
-            y = self._act0(self._bn0(self._expand_conv(y)))
-        y = self._act1(self._bn1(self._depthwise_conv(y)))
-        y = self._bn2(self._project_conv(y))
+            y = self._act0(_norm(self._bn0, self._expand_conv(y)))
+        y = self._act1(_norm(self._bn1, self._depthwise_conv(y)))
+        y = _norm(self._bn2, self._project_conv(y))
         # In place: y is this block's own fresh tensor, and neither the convolution's
         # nor the addition's gradient needs it (saves a full-size copy per block).
         return y.add_(x) if self.residual else y
@@ -148,10 +153,10 @@ class EfficientNetLite0(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if self._conv_stem.weight.is_contiguous(memory_format=torch.channels_last):
             x = x.contiguous(memory_format=torch.channels_last)
-        x = self._stem_act(self._bn0(self._conv_stem(x)))
+        x = self._stem_act(_norm(self._bn0, self._conv_stem(x)))
         for block in self._blocks:
             x = block(x)
-        x = self._head_act(self._bn1(self._conv_head(x)))
+        x = self._head_act(_norm(self._bn1, self._conv_head(x)))
         return self._fc(self._avg_pooling(x).flatten(1))
 
 
@@ -169,21 +174,21 @@ def _fold(conv: nn.Conv2d, bn: nn.BatchNorm2d) -> None:
 @torch.no_grad()
 def fuse_for_inference(model: EfficientNetLite0) -> EfficientNetLite0:
     """An inference copy of ``model``: batch norms folded into the convolutions before
-    them (the norms become identities) and weights stored channels-last, which suits
+    them (and removed, so layer lists show only real layers), weights stored channels-last, which suits
     depthwise convolutions on CPUs. The result is the same function to float rounding;
     it still gives gradients with respect to its input (attacks, visualisation), but
     cannot be trained."""
     fused = copy.deepcopy(model).eval()
     _fold(fused._conv_stem, fused._bn0)
-    fused._bn0 = nn.Identity()
+    fused._bn0 = None
     for block in fused._blocks:
         if block._expand_conv is not None:
             _fold(block._expand_conv, block._bn0)
-            block._bn0 = nn.Identity()
+            block._bn0 = None
         _fold(block._depthwise_conv, block._bn1)
-        block._bn1 = nn.Identity()
+        block._bn1 = None
         _fold(block._project_conv, block._bn2)
-        block._bn2 = nn.Identity()
+        block._bn2 = None
     _fold(fused._conv_head, fused._bn1)
-    fused._bn1 = nn.Identity()
+    fused._bn1 = None
     return fused.to(memory_format=torch.channels_last)

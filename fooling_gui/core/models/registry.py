@@ -52,7 +52,8 @@ def load_model(name_or_path: str | Path, *, device: str | torch.device = "cpu",
     """A ready Classifier for a registry name or a custom model file.
 
     Args:
-        name_or_path: ``"lenet"``, ``"efficientnet_lite0"`` (shipped), a torchvision name (``"alexnet"``, ``"resnet18"``, …)
+        name_or_path: ``"lenet"``, ``"efficientnet_lite0"`` (shipped), a torchvision
+            name (``"alexnet"``, ``"resnet18"``, …)
             or a path to a ``.pt2`` / ``.pt`` / ``.ts`` / ``.pth`` file with a JSON sidecar.
         device: torch device for the network.
         random_init: random weights (seed 0), flagged in the spec; built-in models only.

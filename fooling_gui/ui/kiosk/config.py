@@ -53,6 +53,11 @@ class KioskConfig:
             visitors' model until the loop moves on).
         classes: class indices to show and offer; ``None``: every class of a model with
             at most 12, else 10 spread over its classes. A mapping gives a list per model.
+        names: plain names visitors read, by the model's class name (e.g. ImageNet's
+            ``"king penguin"`` → ``"penguin"``); other classes keep their own names.
+        examples_folder: pictures for the right-hand "real example" where no photo
+            ships: ``<folder>/<model>/<class index>.png`` (see :mod:`.examples`);
+            ``None``: the pictures that ship with fooling-gui.
         encoding: ``"direct"`` (noisy pixels; the change is easy to watch) or ``"cppn"``.
         batch: offspring per generation.
         seed: first run's seed; every run after it uses the next number.
@@ -79,6 +84,8 @@ class KioskConfig:
     language: str = "en"
     models: tuple[str, ...] = ("lenet",)
     classes: tuple[int, ...] | Mapping[str, tuple[int, ...]] | None = None
+    names: Mapping[str, str] = field(default_factory=dict)
+    examples_folder: Path | None = None
     encoding: str = "direct"
     batch: int = 150
     seed: int = 0
@@ -111,6 +118,10 @@ class KioskConfig:
     def pace(self) -> float:
         """Generations per real second."""
         return self.generations_per_second * self.time_scale
+
+    def plain_name(self, class_name: str) -> str:
+        """What visitors read for the class the model calls ``class_name``."""
+        return self.names.get(class_name, class_name)
 
     def classes_for(self, model: str, n_classes: int) -> tuple[int, ...]:
         """The classes shown for ``model``, which has ``n_classes`` outputs."""
@@ -175,6 +186,13 @@ def _classes(value: Any):
     return _class_list(value)
 
 
+def _names(value: Any) -> dict[str, str]:
+    if (not isinstance(value, dict)
+            or not all(isinstance(v, str) and v.strip() for v in value.values())):
+        raise _Bad('must be a table of plain names, e.g. { "king penguin" = "penguin" }')
+    return {str(k): v.strip() for k, v in value.items()}
+
+
 def _text(value: Any) -> str:
     if not isinstance(value, str):
         raise _Bad("must be text in quotes")
@@ -228,6 +246,8 @@ SCHEMA: dict[tuple[str, str], tuple[str, Callable[[Any], Any]]] = {
     ("", "language"): ("language", _choice(LANGUAGES)),
     ("", "models"): ("models", _models),
     ("", "classes"): ("classes", _classes),
+    ("", "names"): ("names", _names),
+    ("", "examples_folder"): ("examples_folder", _optional_path),
     ("", "encoding"): ("encoding", _choice(ENCODINGS)),
     ("", "batch"): ("batch", _number(1, 5000, integer=True)),
     ("", "seed"): ("seed", _number(0, 2**31 - 1, integer=True)),

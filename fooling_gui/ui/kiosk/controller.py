@@ -17,14 +17,13 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from ...core.evolution import RunConfig
 from ...core.gallery.export import slug
 from ..evolution_worker import FINISHED, EvolutionWorker
 from .config import KioskConfig
-from .examples import example_image
+from .examples import Example, example_for
 from .guarded_worker import GuardedWorker
 from .heartbeat import trim_heap
 from .idle import IdleWatch
@@ -164,9 +163,14 @@ class KioskController(QObject):
         self._run_purpose, self._run_info = purpose, info
         self.worker.start(self._run)
 
-    def _example(self, info, class_index: int) -> np.ndarray | None:
+    def _example(self, model: str, info, class_index: int) -> Example | None:
         self._examples_shown += 1
-        return example_image(info, class_index, self._examples_shown)
+        return example_for(info, model, class_index, self._examples_shown,
+                           self.config.examples_folder)
+
+    def _label(self, info, class_index: int) -> str:
+        """The class as visitors read it (the configuration's plain name, if any)."""
+        return self.config.plain_name(info.class_names[class_index])
 
     def _on_frame(self, frame) -> None:
         if self._run is None or frame.config is not self._run:
@@ -205,7 +209,7 @@ class KioskController(QObject):
         info = self.rotation.infos[model]
         cls = self.rotation.current_class()
         self.attract_phase = "evolving"
-        self.window.attract.begin(info.class_names[cls], self._example(info, cls))
+        self.window.attract.begin(self._label(info, cls), self._example(model, info, cls))
         self._start_run("attract", model, info, cls)
 
     def _hold_done(self) -> None:
@@ -261,7 +265,7 @@ class KioskController(QObject):
             return
         info = self.rotation.infos[model]
         page.caption.setText(self.texts.caption("choose_hint"))
-        page.set_classes([(c, info.class_names[c]) for c in self.rotation.classes(model)])
+        page.set_classes([(c, self._label(info, c)) for c in self.rotation.classes(model)])
 
     def choose(self, class_index: int) -> None:
         model = self.rotation.model
@@ -270,7 +274,8 @@ class KioskController(QObject):
         info = self.rotation.infos[model]
         self._set_state(VISITING)
         self._card = 0
-        self.window.visitor.begin(info.class_names[class_index], self._example(info, class_index))
+        self.window.visitor.begin(self._label(info, class_index),
+                                  self._example(model, info, class_index))
         self.window.show_page(self.window.visitor)
         self._start_run("visitor", model, info, class_index)
 

@@ -167,6 +167,7 @@ class KioskConfidencePlot(ConfidencePlot):
     def __init__(self, scale: float = 1.0, parent=None):
         super().__init__(parent)
         self.readout.hide()
+        self.scale_button.hide()
         item = self.plot.getPlotItem()
         if item.legend is not None:
             item.legend.hide()

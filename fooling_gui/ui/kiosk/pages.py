@@ -10,6 +10,7 @@ import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
+from .examples import Example
 from .kiosk_widgets import ImageCard, button, label, px
 from .result_panel import ResultPanel
 from .texts import Texts
@@ -69,7 +70,7 @@ class AttractPage(Page):
         self.result.clear()
         self.caption.setText(self.texts.caption("resting"))
 
-    def begin(self, label_text: str, example: np.ndarray | None) -> None:
+    def begin(self, label_text: str, example: Example | None) -> None:
         self.result.begin(label_text, example)
         self.caption.setText(self.texts.caption(
             "attract_evolving", **self.texts.values(label_text)))
@@ -161,7 +162,7 @@ class VisitorPage(Page):
         super().set_scale(scale)
         self.result.set_scale(scale)
 
-    def begin(self, label_text: str, example: np.ndarray | None) -> None:
+    def begin(self, label_text: str, example: Example | None) -> None:
         self.title.setText(self.texts.caption("visitor_title", **self.texts.values(label_text)))
         self.result.begin(label_text, example)
         self.caption.setText(self.texts.caption("visitor_evolving",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
+from .examples import Example
 from .kiosk_widgets import ImageCard, KioskConfidencePlot, Verdict, px
 from .texts import Texts
 
@@ -50,8 +50,10 @@ class ResultPanel(QWidget):
             self.plot.set_axis_labels(self.texts.caption("plot_left"),
                                       self.texts.caption("plot_bottom"), scale)
 
-    def begin(self, label: str, example: np.ndarray | None) -> None:
-        """A new run for class ``label``: empty image, no verdict yet, the example shown."""
+    def begin(self, label: str, example: Example | None) -> None:
+        """A new run for class ``label``: empty image, no verdict yet, the example shown
+        with what it is (a real digit, a photo and its credit, or the network's own
+        picture of the class, said plainly)."""
         self.label = label
         self.confidence = 0.0
         self.generation = -1
@@ -60,11 +62,19 @@ class ResultPanel(QWidget):
         self.evolved.set_image(None)
         self.evolved.footer.setText(" ")
         self.verdict.clear()
-        self.example.caption.setText(self.texts.caption("example_caption", label=label)
-                                     if example is not None else " ")
-        self.example.footer.setText(self.texts.caption("example_credit")
-                                    if example is not None else " ")
-        self.example.set_image(example)
+        caption = footer = " "
+        if example is not None:
+            values = self.texts.values(label)
+            if example.kind == "visualisation":
+                caption = self.texts.caption("vis_caption", **values)
+                footer = self.texts.caption("vis_credit", **values)
+            else:
+                caption = self.texts.caption("example_caption", **values)
+                footer = (example.credit if example.kind == "photo"
+                          else self.texts.caption("example_credit", **values))
+        self.example.caption.setText(caption)
+        self.example.footer.setText(footer)
+        self.example.set_image(None if example is None else example.image)
         self.example.image.setVisible(example is not None)
         if self.plot is not None:
             self.plot.reset((label,))

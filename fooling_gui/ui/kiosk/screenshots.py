@@ -1,11 +1,12 @@
 """Picture the kiosk's screens at 1920×1080 for the docs: ``python -m
-fooling_gui.ui.kiosk.screenshots OUT_DIR [--language de]``.
+fooling_gui.ui.kiosk.screenshots OUT_DIR [--language de] [--config FILE --prefix NAME]``.
 
 It drives the real kiosk (real LeNet, real evolution) through the attract loop, the
 class chooser, a visitor's finished run, a "why" card and the idle warning, and saves
 ``kiosk_attract.png``, ``kiosk_choose.png``, ``kiosk_visitor.png``, ``kiosk_why.png``
-and ``kiosk_idle.png``. Without a display it uses Qt's offscreen platform with a
-1920×1080 screen.
+and ``kiosk_idle.png``. With ``--config`` it shows that configuration (e.g. the ImageNet
+one) instead, only paced for pictures; ``--prefix`` renames the files. Without a
+display it uses Qt's offscreen platform with a 1920×1080 screen.
 """
 
 from __future__ import annotations
@@ -56,7 +57,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("--language", default="en", choices=("en", "de"))
-    parser.add_argument("--visitor-class", type=int, default=7)
+    parser.add_argument("--visitor-class", type=int, default=7,
+                        help="the class the visitor picks (its class index)")
+    parser.add_argument("--config", type=Path, help="a kiosk configuration to show")
+    parser.add_argument("--prefix", default="kiosk", help="file names start with this")
     args = parser.parse_args(argv)
     _offscreen_1920()
 
@@ -65,16 +69,23 @@ def main(argv: list[str] | None = None) -> int:
 
     from ..app import make_application
     from ..timed_run import save_screenshot
-    from .config import KioskConfig
+    from dataclasses import replace
+
+    from .config import KioskConfig, load_config
     from .controller import RESULT, WHY, KioskController
     from .texts import Texts
     from .window import KioskWindow
 
     make_application()
     # Real runs; only the pace is quicker, and the loop holds its result for the picture.
-    config = KioskConfig(language=args.language, generations_per_second=25.0,
-                         hold_seconds=600.0, idle_seconds=6.0, warning_seconds=15.0,
-                         heartbeat_file=None, seed=3)
+    base = KioskConfig(language=args.language, seed=3)
+    if args.config is not None:
+        base, problems = load_config(args.config)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+    config = replace(base, generations_per_second=max(base.generations_per_second, 25.0),
+                     hold_seconds=600.0, idle_seconds=6.0, warning_seconds=15.0,
+                     heartbeat_file=None)
     texts = Texts(config.language)
     window = KioskWindow(texts)
     controller = KioskController(config, texts, window)
@@ -83,36 +94,37 @@ def main(argv: list[str] | None = None) -> int:
         window.resize(*SIZE)
     controller.start()
     out = args.out_dir
+    timeout = 120 if args.config is None else 3600  # an ImageNet network on a CPU: minutes
     try:
-        _wait(lambda: controller.attract_phase == "holding", 120)
+        _wait(lambda: controller.attract_phase == "holding", timeout)
         pause(300)
-        save_screenshot(window, out / "kiosk_attract.png")
+        save_screenshot(window, out / f"{args.prefix}_attract.png")
 
         controller.begin_visit()
         pause(300)
-        save_screenshot(window, out / "kiosk_choose.png")
+        save_screenshot(window, out / f"{args.prefix}_choose.png")
 
         poke = controller.idle.poke  # a visitor watching: no idle warning yet
         QTest.mouseClick(window.chooser.buttons[args.visitor_class], Qt.MouseButton.LeftButton)
-        _wait(lambda: controller.state == RESULT, 120, poke)
+        _wait(lambda: controller.state == RESULT, timeout, poke)
         pause(300)
-        save_screenshot(window, out / "kiosk_visitor.png")
+        save_screenshot(window, out / f"{args.prefix}_visitor.png")
 
         _wait(lambda: window.idle.isVisible(), 30)  # nobody touches it any more
         pause(2300)  # the countdown has moved
-        save_screenshot(window, out / "kiosk_idle.png")
+        save_screenshot(window, out / f"{args.prefix}_idle.png")
 
         QTest.mouseClick(window.idle.button, Qt.MouseButton.LeftButton)
         QTest.mouseClick(window.visitor.why_button, Qt.MouseButton.LeftButton)
         _wait(lambda: controller.state == WHY, 5, poke)
         pause(300)
-        save_screenshot(window, out / "kiosk_why.png")
+        save_screenshot(window, out / f"{args.prefix}_why.png")
     finally:
         controller.shutdown()
         window.allow_close()
         window.close()
     for name in ("attract", "choose", "visitor", "idle", "why"):
-        print(out / f"kiosk_{name}.png")
+        print(out / f"{args.prefix}_{name}.png")
     return 0
 
 

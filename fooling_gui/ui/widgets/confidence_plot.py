@@ -106,7 +106,7 @@ class ConfidencePlot(QWidget):
         self.scale_button = QPushButton("Linear scale", checkable=True)
         self.scale_button.setToolTip("Off: a scale where 99 %, 99.9 % and 99.99 % are far "
                                      "apart. On: 0–100 %, as the paper's ImageNet figure.")
-        self.scale_button.toggled.connect(lambda on: self.set_scale("linear" if on else "nines"))
+        self.scale_button.toggled.connect(lambda on: self.set_y_scale("linear" if on else "nines"))
         self.plot = pg.PlotWidget()
         item = self.plot.getPlotItem()
         item.showGrid(x=True, y=True, alpha=0.15)
@@ -172,7 +172,7 @@ class ConfidencePlot(QWidget):
 
         self.names: tuple[str, ...] = ()
         self.history = _History(0)
-        self.scale = "nines"
+        self.y_scale = "nines"
         self._redraw_throttle = Throttle(REDRAW_MS, self._redraw, self)
         self.selected = -1
         self._hovered = -1
@@ -201,15 +201,15 @@ class ConfidencePlot(QWidget):
     # -- scale -----------------------------------------------------------------------
     def _y(self, p) -> np.ndarray:
         """Confidence → plot height on the current scale."""
-        if self.scale == "linear":
+        if self.y_scale == "linear":
             return np.clip(np.asarray(p, dtype=np.float64), 0.0, 1.0)
         return nines(p)
 
-    def set_scale(self, scale: str) -> None:
+    def set_y_scale(self, scale: str) -> None:
         """``"nines"`` (−log10(1 − p)) or ``"linear"`` (0–100 %)."""
-        if scale not in ("nines", "linear") or scale == self.scale:
+        if scale not in ("nines", "linear") or scale == self.y_scale:
             return
-        self.scale = scale
+        self.y_scale = scale
         self.scale_button.blockSignals(True)
         self.scale_button.setChecked(scale == "linear")
         self.scale_button.blockSignals(False)
@@ -219,7 +219,7 @@ class ConfidencePlot(QWidget):
 
     def _apply_scale(self) -> None:
         item = self.plot.getPlotItem()
-        linear = self.scale == "linear"
+        linear = self.y_scale == "linear"
         item.getAxis("left").setTicks([LINEAR_TICKS if linear else TICKS])
         top = 1.04 if linear else MAX_NINES + 0.5
         item.getViewBox().setLimits(yMin=-0.02 if linear else -0.1, yMax=top, xMin=-1)
@@ -264,8 +264,8 @@ class ConfidencePlot(QWidget):
         self.readout.setText(" ")
         self._follow_x = True
         self._x_max = 0.0
-        self.set_scale("linear" if self.aggregated else "nines")
-        self._set_ranges(x_max=10.0, y_top=1.02 if self.scale == "linear" else NINES_TOP)
+        self.set_y_scale("linear" if self.aggregated else "nines")
+        self._set_ranges(x_max=10.0, y_top=1.02 if self.y_scale == "linear" else NINES_TOP)
 
     def append(self, stats) -> None:
         """Add generations (``Snapshot.new_stats``); the curves redraw at most
@@ -300,7 +300,7 @@ class ConfidencePlot(QWidget):
         self._mean_item.setData(gens, self._y(h.mean[: h.n]))
         self._median_item.setData(gens, self._y(h.median[: h.n]))
         self._draw_highlight()
-        if self.scale == "linear":
+        if self.y_scale == "linear":
             y_top = 1.02
         else:
             y_top = min(MAX_NINES, max(4.0, float(np.ceil(highest)))) + 0.4

@@ -25,6 +25,9 @@ def add_parser(sub) -> None:
                    help="comma-separated models whose bare forward pass to time beside "
                    "--model's (e.g. alexnet); a model whose weights are not here is timed "
                    "with random weights, which run at the same speed")
+    p.add_argument("--eval-batch", type=positive_int, metavar="N",
+                   help="with --compare: images per forward pass for every model (default: "
+                   "each model's own, e.g. 8 for EfficientNet-Lite0 on a CPU, else 64)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(func=run)
@@ -33,7 +36,7 @@ def add_parser(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.compare is not None:
         return run_compare(args)
-    from ..core.evolution import DEFAULT_BATCH, EvolutionRun, RunConfig
+    from ..core.evolution import DEFAULT_BATCH, EvolutionRun, RunConfig, default_eval_batch
     from ..core.evolution.benchmark import benchmark
     from .common import load_model_from_args, resolve_device
 
@@ -43,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
                        batch=args.batch or DEFAULT_BATCH[(kind, args.encoding)],
                        generations=10**9, seed=args.seed, device=resolve_device(args.device),
                        random_init=args.random_init, ten_crop=args.ten_crop,
-                       eval_batch=64 if kind == "imagenet" else None)
+                       eval_batch=default_eval_batch(classifier.spec, str(classifier.device)))
     result = benchmark(EvolutionRun(config, classifier=classifier), seconds=args.seconds)
     if args.json:
         print_json(result.to_dict())
@@ -59,6 +62,7 @@ def run_compare(args: argparse.Namespace) -> int:
     import torch
 
     from ..core.errors import FoolingError
+    from ..core.evolution import default_eval_batch
     from ..core.evolution.benchmark import forward_speeds
     from .common import load_model_from_args, resolve_device
 
@@ -68,7 +72,8 @@ def run_compare(args: argparse.Namespace) -> int:
     device = resolve_device(args.device)
     classifiers = [load_model_from_args(args)] + [_load_for_speed(n, device) for n in names]
     batch = args.batch or 64
-    speeds = forward_speeds(classifiers, batch=batch, eval_batch=64, seconds=args.seconds,
+    chunks = [args.eval_batch or default_eval_batch(c.spec, device) for c in classifiers]
+    speeds = forward_speeds(classifiers, batch=batch, eval_batches=chunks, seconds=args.seconds,
                             seed=args.seed)
     first = speeds[0].evals_per_s
     if args.json:
@@ -81,7 +86,8 @@ def run_compare(args: argparse.Namespace) -> int:
     width = max(len(s.model) for s in speeds)
     for s in speeds:
         print(f"  {s.model:<{width}}  {s.evals_per_s:9.1f} images/s  "
-              f"{s.evals_per_s / first:6.2f} × {speeds[0].model}")
+              f"{s.evals_per_s / first:6.2f} × {speeds[0].model}  "
+              f"({s.eval_batch or batch} images per pass)")
     return 0
 
 

@@ -50,7 +50,8 @@ def parse_classes(text: str | None, class_names: tuple[str, ...]) -> tuple[int, 
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..core.evolution import DEFAULT_BATCH, EvolutionRun, RunConfig, load_run, save_run
+    from ..core.evolution import (DEFAULT_BATCH, EvolutionRun, RunConfig, default_eval_batch,
+                                  load_run, save_run)
     from ..core.formatting import format_confidence
     from ..core.gallery import Provenance, export_gallery
     from ..core.gallery.export import check_destination
@@ -69,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
             batch=args.batch or DEFAULT_BATCH[(kind, args.encoding)],
             classes=parse_classes(args.classes, classifier.spec.class_names), seed=args.seed,
             device=resolve_device(args.device), random_init=args.random_init,
-            ten_crop=args.ten_crop, eval_batch=64 if kind == "imagenet" else None)
+            ten_crop=args.ten_crop,
+            eval_batch=default_eval_batch(classifier.spec, str(classifier.device)))
         evo = EvolutionRun(config, classifier=classifier)
 
     total = evo.config.generations + 1

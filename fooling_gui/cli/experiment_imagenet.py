@@ -59,7 +59,7 @@ def add_parser(exp) -> None:
 
 def run_imagenet(args: argparse.Namespace) -> int:
     from ..core.errors import FoolingError
-    from ..core.evolution import DEFAULT_BATCH, EvolutionRun, RunConfig
+    from ..core.evolution import DEFAULT_BATCH, EvolutionRun, RunConfig, default_eval_batch
     from ..core.gallery.export import check_destination
     from .common import load_model_from_args, resolve_device
     from .evolve_cmd import parse_classes
@@ -74,7 +74,8 @@ def run_imagenet(args: argparse.Namespace) -> int:
                        batch=args.batch or DEFAULT_BATCH[("imagenet", args.encoding)],
                        classes=parse_classes(args.classes, classifier.spec.class_names),
                        seed=args.seed, device=resolve_device(args.device),
-                       random_init=args.random_init, ten_crop=args.ten_crop, eval_batch=64)
+                       random_init=args.random_init, ten_crop=args.ten_crop,
+                       eval_batch=default_eval_batch(classifier.spec, str(classifier.device)))
     evo = EvolutionRun(config, classifier=classifier)
     budget = None if args.minutes is None else 60.0 * args.minutes
     progress = Progress(config.generations, budget, quiet=args.quiet)

@@ -18,7 +18,7 @@ import numpy as np
 import torch
 
 from ..core.errors import FoolingError
-from ..core.evolution import EvolutionRun, RunConfig, Snapshot
+from ..core.evolution import EvolutionRun, RunConfig, Snapshot, default_eval_batch
 from ..core.images import from_uint8, quantize, to_uint8
 from .responsiveness import is_heavy, limit_torch_threads_in_this_thread, worker_torch_threads
 
@@ -41,12 +41,14 @@ class ModelInfo:
     image_size: tuple[int, int]
     random_init: bool
     description: str
+    eval_batch: int | None = None  # images per forward pass for its runs
 
     @classmethod
     def of(cls, classifier) -> ModelInfo:
         s = classifier.spec
         return cls(s.name, s.label, s.class_names, s.channels, tuple(s.image_size),
-                   s.random_init, s.description)
+                   s.random_init, s.description,
+                   default_eval_batch(s, str(classifier.device)))
 
 
 @dataclass(frozen=True)

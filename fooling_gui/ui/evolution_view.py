@@ -282,7 +282,7 @@ class EvolutionView(QWidget):
                          encoding=c.encoding_name(), batch=c.batch.value(),
                          generations=OPEN_ENDED, classes=self.classes, seed=c.seed.value(),
                          random_init=self.random_init,
-                         eval_batch=64 if info is not None and info.channels == 3 else None)
+                         eval_batch=None if info is None else info.eval_batch)
 
     def _remember(self) -> None:
         s = self.settings

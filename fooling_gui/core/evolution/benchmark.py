@@ -97,22 +97,25 @@ class ForwardSpeed:
         return asdict(self)
 
 
-def forward_speeds(classifiers: list, batch: int = 64, eval_batch: int | None = None,
+def forward_speeds(classifiers: list, batch: int = 64, eval_batches: list | None = None,
                    seconds: float = 10.0, slices: int = 3, seed: int = 0) -> list[ForwardSpeed]:
     """Time each classifier's forward pass on the same random 8-bit images, in turns.
 
     Args:
         classifiers: loaded :class:`~fooling_gui.core.models.Classifier` s (any mix of
             input sizes: each gets images of its own input size).
-        batch: images per call; ``eval_batch`` splits them as the evolution loop does.
+        batch: images per call.
+        eval_batches: per classifier, the chunks the call is split into, as the
+            evolution loop splits it (None: the whole batch at once).
         seconds: total time, shared equally by the models.
     """
+    eval_batches = eval_batches or [None] * len(classifiers)
     generator = torch.Generator().manual_seed(seed)
     inputs = []
-    for c in classifiers:
+    for c, chunk in zip(classifiers, eval_batches):
         images = quantize(torch.rand(batch, c.spec.channels, *c.spec.input_size,
                                      generator=generator)).to(c.device)
-        c.probabilities(images, batch_size=eval_batch, cropped=True)  # warm-up
+        c.probabilities(images, batch_size=chunk, cropped=True)  # warm-up
         inputs.append(images)
     done = [0] * len(classifiers)
     spent = [0.0] * len(classifiers)
@@ -121,16 +124,16 @@ def forward_speeds(classifiers: list, batch: int = 64, eval_batch: int | None = 
         for i, (c, images) in enumerate(zip(classifiers, inputs)):
             start = time.perf_counter()
             while True:
-                c.probabilities(images, batch_size=eval_batch, cropped=True)
+                c.probabilities(images, batch_size=eval_batches[i], cropped=True)
                 _sync(c.device)
                 done[i] += batch
                 if time.perf_counter() - start >= per_slice:
                     break
             spent[i] += time.perf_counter() - start
     return [ForwardSpeed(model=c.spec.label, device=str(c.device), batch=batch,
-                         eval_batch=eval_batch, evals_per_s=round(n / t, 2),
+                         eval_batch=chunk, evals_per_s=round(n / t, 2),
                          random_init=c.spec.random_init)
-            for c, n, t in zip(classifiers, done, spent)]
+            for c, chunk, n, t in zip(classifiers, eval_batches, done, spent)]
 
 
 def _sync(device: torch.device) -> None:

@@ -13,6 +13,17 @@ DEFAULT_BATCH = {("mnist", "direct"): 200, ("mnist", "cppn"): 200,
                  ("imagenet", "direct"): 200, ("imagenet", "cppn"): 400}
 
 
+def default_eval_batch(spec, device: str = "cpu") -> int | None:
+    """How many images a run scores per forward pass unless told otherwise: the whole
+    batch for small (grey) models; 64 for ImageNet-sized ones, which bounds memory; on
+    a CPU, less where the model says it runs faster so (``spec.cpu_eval_batch``)."""
+    if spec.channels == 1:
+        return None
+    if str(device).startswith("cpu") and getattr(spec, "cpu_eval_batch", None):
+        return int(spec.cpu_eval_batch)
+    return 64
+
+
 @dataclass(frozen=True)
 class RunConfig:
     """What to evolve, against which model, for how long.

@@ -27,6 +27,9 @@ class ModelSpec:
         weights_sha256: SHA-256 of the weights file ("" when random).
         random_init: the weights are random — benchmarks and tests only.
         description: one line for menus and ``fooling-gui models``.
+        cpu_eval_batch: images per forward pass that run fastest on a CPU, when that is
+            known to be small (networks whose activations must stay in the cache);
+            None: no preference (see :func:`~fooling_gui.core.evolution.default_eval_batch`).
     """
 
     name: str
@@ -42,6 +45,7 @@ class ModelSpec:
     weights_sha256: str = ""
     random_init: bool = False
     description: str = ""
+    cpu_eval_batch: int | None = None
 
     def __post_init__(self) -> None:
         if self.output not in OUTPUT_KINDS:

@@ -158,7 +158,8 @@ class KioskController(QObject):
         c = self.config
         self._run = RunConfig(model=model, encoding=c.encoding, batch=c.batch,
                               generations=c.max_generations, classes=(class_index,),
-                              seed=self._seed, device=c.device)
+                              seed=self._seed, device=c.device,
+                              eval_batch=getattr(info, "eval_batch", None))
         self._seed = (self._seed + 1) % 2**31
         self._run_purpose, self._run_info = purpose, info
         self.worker.start(self._run)

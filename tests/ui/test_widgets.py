@@ -133,10 +133,23 @@ def test_plot_of_many_classes_shows_bands_and_the_classes_a_filter_finds(qtbot):
     plot.emphasise([])
     assert plot._emphasis_items == []
 
+    plot.highlight(299)  # the best class at 0.9: the axis grows to hold it
+    assert plot.plot.getPlotItem().getViewBox().viewRange()[1][1] > 1.0
+
     plot.set_y_scale("nines")  # the paper's last nines, on demand
     _x, median = plot._median_item.getData()
     np.testing.assert_allclose(median, nines([0.15, 0.3, 0.45]), atol=1e-3)
     assert plot.scale_button.isChecked() is False
+
+
+def test_the_linear_axis_zooms_to_an_early_imagenet_run(qtbot):
+    plot = ConfidencePlot()
+    qtbot.addWidget(plot)
+    plot.reset(tuple(f"class {i}" for i in range(1000)))
+    plot.append((GenerationStats.of(np.linspace(0.0, 0.03, 1000), 0, 10, 1.0, 0),))
+    plot.flush()
+    top = plot.plot.getPlotItem().getViewBox().viewRange()[1][1]
+    assert 0.05 <= top < 0.06  # 0–5 %: the spread of the classes is visible
 
 
 def test_offspring_mosaic_and_bars(qtbot):

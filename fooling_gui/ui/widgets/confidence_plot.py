@@ -28,7 +28,7 @@ from ..throttle import Throttle
 MAX_NINES = 7.0  # 1 − 1e-7: beyond what float32 softmax resolves
 TICKS = [(0.0, "0 %"), (np.log10(2), "50 %"), (1.0, "90 %"), (2.0, "99 %"), (3.0, "99.9 %"),
          (4.0, "99.99 %"), (5.0, "99.999 %"), (6.0, "99.9999 %"), (7.0, "99.99999 %")]
-LINEAR_TICKS = [(v / 100, f"{v} %") for v in range(0, 101, 20)]
+LINEAR_TOPS = (0.05, 0.1, 0.2, 0.5, 1.0)  # the linear axis ends at the first that fits
 PER_CLASS_CURVES = 20  # up to this many classes, one coloured curve each
 MAX_EMPHASIS = 8  # classes drawn on top of the bands (e.g. those a filter matches)
 NINES_TOP = 4.6  # initial top of the nines axis (99.99 % and a little room)
@@ -165,9 +165,8 @@ class ConfidencePlot(QWidget):
         self._hover_item.setZValue(9)
         self._highlight.setZValue(10)
         # Legend entries for the bands (FillBetweenItems cannot draw a legend sample).
-        self._band_samples = [
-            pg.PlotDataItem(pen=None, fillLevel=0, brush=pg.mkBrush(120, 160, 215, 140)),
-            pg.PlotDataItem(pen=None, fillLevel=0, brush=pg.mkBrush(120, 150, 190, 70))]
+        self._band_samples = [pg.PlotDataItem(pen=pg.mkPen(120, 160, 215, 170, width=9)),
+                              pg.PlotDataItem(pen=pg.mkPen(120, 150, 190, 90, width=9))]
         self._band_labels = ["middle half of the classes", "middle 80 %"]
 
         self.names: tuple[str, ...] = ()
@@ -220,14 +219,15 @@ class ConfidencePlot(QWidget):
     def _apply_scale(self) -> None:
         item = self.plot.getPlotItem()
         linear = self.y_scale == "linear"
-        item.getAxis("left").setTicks([LINEAR_TICKS if linear else TICKS])
+        if not linear:
+            item.getAxis("left").setTicks([TICKS])
         top = 1.04 if linear else MAX_NINES + 0.5
         item.getViewBox().setLimits(yMin=-0.02 if linear else -0.1, yMax=top, xMin=-1)
         # The target: 99 % on the linear scale (the paper counts classes ≥ 99 %),
         # 99.99 % on the nines scale.
         self._target.setPos(0.99 if linear else 4.0)
         if linear:
-            self._set_ranges(self._x_max or 10.0, 1.02)
+            self._set_ranges(self._x_max or 10.0, self._linear_top() * 1.02)
 
     # -- data ----------------------------------------------------------------------
     def reset(self, names: tuple[str, ...]) -> None:
@@ -301,15 +301,34 @@ class ConfidencePlot(QWidget):
         self._median_item.setData(gens, self._y(h.median[: h.n]))
         self._draw_highlight()
         if self.y_scale == "linear":
-            y_top = 1.02
+            y_top = self._linear_top() * 1.02
         else:
             y_top = min(MAX_NINES, max(4.0, float(np.ceil(highest)))) + 0.4
         x_max = nice_ceiling(float(gens[-1]) * 1.1) if self._follow_x else self._x_max
         if x_max > self._x_max or y_top != self._y_top:
             self._set_ranges(max(x_max, self._x_max), y_top)
 
+    def _linear_top(self) -> float:
+        """The linear axis's top: the first of 5, 10, 20, 50 and 100 % that holds what is
+        drawn (early in an ImageNet run most classes are below 5 %: the bands would be
+        a flat line under a 0–100 % axis)."""
+        h = self.history
+        if h.n == 0:
+            return 1.0
+        drawn = [h.best[: h.n].max() if self._class_items else h.p90[: h.n].max(),
+                 h.mean[: h.n].max()]
+        drawn += [h.best[: h.n, c].max() for c in self.emphasised]
+        if self.selected >= 0:
+            drawn.append(h.best[: h.n, self.selected].max())
+        highest = 1.1 * float(max(drawn))
+        return next((top for top in LINEAR_TOPS if top >= highest), 1.0)
+
     def _set_ranges(self, x_max: float, y_top: float) -> None:
         vb = self.plot.getPlotItem().getViewBox()
+        if self.y_scale == "linear":
+            step = y_top / 1.02 / 5
+            self.plot.getPlotItem().getAxis("left").setTicks(
+                [[(k * step, f"{100 * k * step:g} %") for k in range(6)]])
         if self._follow_x:
             self._x_max = x_max
             vb.setXRange(0, x_max, padding=0.01)
@@ -342,7 +361,7 @@ class ConfidencePlot(QWidget):
             it.setZValue(8)
             item.addItem(it)
             self._emphasis_items.append(it)
-        self._draw_emphasis()
+        self._redraw()  # draws them, and the axis may need to grow
 
     def _draw_emphasis(self) -> None:
         h = self.history
@@ -354,6 +373,8 @@ class ConfidencePlot(QWidget):
         """Emphasise one class's curve (-1: none)."""
         self.selected = cell if 0 <= cell < len(self.names) else -1
         self._draw_highlight()
+        if self.y_scale == "linear":
+            self._redraw()  # the axis may need to grow to show it
 
     def _draw_highlight(self) -> None:
         h = self.history

@@ -137,6 +137,31 @@ class _ChunkTimer:
                                  else 0.7 * self.seconds_per_item + 0.3 * per_item)
 
 
+class _OwnJobGate:
+    """The run job's checkpoint, active only while that job itself is working.
+
+    The run outlives its job: after a stop (or during a pause) other jobs still draw
+    its elites — the frame with every image after a stop, the inspector's cell. Were
+    they to call the run job's checkpoint, a stopped job's would raise and end them
+    without an answer (tiles left black), a paused job's would block the worker.
+    """
+
+    def __init__(self, checkpoint: Callable[[], None]):
+        self._checkpoint = checkpoint
+        self.active = False
+
+    def __call__(self) -> None:
+        if self.active:
+            self._checkpoint()
+
+    def __enter__(self) -> _OwnJobGate:
+        self.active = True
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.active = False
+
+
 class CheckedEncoding:
     """An encoding whose rendering runs in chunks with a checkpoint between them.
 
@@ -260,30 +285,34 @@ class EvolutionSession:
         from ..core.encodings import make_encoding
 
         # Long steps check in between chunks, so pause and stop act within ~0.1 s.
-        checked = CheckedClassifier(classifier, control.checkpoint)
+        gate = _OwnJobGate(control.checkpoint)
+        checked = CheckedClassifier(classifier, gate)
         encoding = make_encoding(config.encoding, classifier.spec.channels,
                                  classifier.spec.image_size, device=config.device,
                                  **config.encoding_params)
         run = EvolutionRun(config, classifier=checked, initial_genomes=initial,
-                           encoding=CheckedEncoding(encoding, control.checkpoint))
+                           encoding=CheckedEncoding(encoding, gate))
         self.run, self.seeded_from = run, seeded_from
         self.run_id += 1
         model = ModelInfo.of(classifier)
-        return self._step_until_done(control, run, model)
+        return self._step_until_done(control, run, model, gate)
 
-    def _step_until_done(self, control, run: EvolutionRun, model: ModelInfo) -> Iterator[RunFrame]:
+    def _step_until_done(self, control, run: EvolutionRun, model: ModelInfo,
+                         gate: _OwnJobGate) -> Iterator[RunFrame]:
         run_id = self.run_id
         base_interval = control.interval_s
         while not run.finished:
-            run.step()
+            with gate:
+                run.step()
             # Snapshots copy every elite and consume the pending history, so one is
             # built only when it will be sent at once (see JobControl.emit_due).
             if not control.emit_due():
                 yield None
                 continue
             start = time.perf_counter()
-            frame = self._frame(run_id, run, model, max_draw=FRAME_DRAW_LIMIT,
-                                offspring=self.offspring_wanted)
+            with gate:
+                frame = self._frame(run_id, run, model, max_draw=FRAME_DRAW_LIMIT,
+                                    offspring=self.offspring_wanted)
             # A snapshot draws (some of) the elites improved since the last one and copies
             # all of them (1000 ImageNet elites: 200 MB each time), so
             # frames are spaced to keep that near a fifth of the worker's time — but

@@ -39,7 +39,14 @@ def test_a_1000_class_run_fills_the_grid_filters_penguins_and_plots_bands(qtbot,
     view.start()
     qtbot.waitUntil(lambda: view.frame is not None and view.frame.snapshot.generation >= 1,
                     timeout=TIMEOUT)
+    view.worker.pause()  # the inspector still answers while the run job waits (it did not)
+    view.inspect(500)
+    qtbot.waitUntil(lambda: view.inspector.cell == 500, timeout=TIMEOUT)
     view.stop()
+    # Live frames draw a screenful of new elites; after the stop every tile is drawn.
+    qtbot.waitUntil(lambda: view.frame.snapshot.pending_images == 0, timeout=TIMEOUT)
+    view.grid.flush()
+    assert all(image is not None for image in view.grid.model.images)
     grid, plot = view.grid, view.plot
     assert grid.model.rowCount() == 1000 and grid.model.names[145] == "king penguin"
     assert plot.aggregated and plot.y_scale == "linear" and plot._class_items == []

@@ -123,6 +123,9 @@ def test_plot_of_many_classes_shows_bands_and_the_classes_a_filter_finds(qtbot):
     _x, q3 = plot._band_edges["q3"].getData()
     np.testing.assert_allclose(q1, [0.075, 0.15, 0.225], atol=1e-3)  # quartiles per generation
     np.testing.assert_allclose(q3, [0.225, 0.45, 0.675], atol=1e-3)
+    # The filled band needs its edges' curves, not just their data (a pen of None has none).
+    _x, drawn_q3 = plot._band_edges["q3"].curve.getData()
+    assert drawn_q3 is not None and len(drawn_q3) == 3
     _x, median = plot._median_item.getData()
     np.testing.assert_allclose(median, [0.15, 0.3, 0.45], atol=1e-3)  # linear: 0–1
 

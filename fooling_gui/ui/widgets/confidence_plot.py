@@ -113,6 +113,7 @@ class ConfidencePlot(QWidget):
         item.setLabel("bottom", "generation")
         item.setLabel("left", "best confidence per class")
         item.getAxis("left").setWidth(86)
+        item.getAxis("left").enableAutoSIPrefix(False)  # the ticks say "%" themselves
         item.setMenuEnabled(False)
         item.hideButtons()
         vb = item.getViewBox()
@@ -140,7 +141,9 @@ class ConfidencePlot(QWidget):
         self._emphasis_items: list[pg.PlotDataItem] = []  # emphasised classes (many)
         self.emphasised: list[int] = []
         # The spread over many classes: two bands between invisible percentile curves.
-        self._band_edges = {name: pg.PlotDataItem(pen=None) for name in ("p10", "q1", "q3", "p90")}
+        # (A transparent pen, not None: without a pen a PlotDataItem keeps no curve to fill to.)
+        self._band_edges = {name: pg.PlotDataItem(pen=pg.mkPen(0, 0, 0, 0))
+                            for name in ("p10", "q1", "q3", "p90")}
         self._outer_band = pg.FillBetweenItem(self._band_edges["p10"], self._band_edges["p90"],
                                               brush=pg.mkBrush(120, 150, 190, 45))
         self._inner_band = pg.FillBetweenItem(self._band_edges["q1"], self._band_edges["q3"],
@@ -258,6 +261,11 @@ class ConfidencePlot(QWidget):
                 item.legend.addItem(sample, label)
         for band in (self._outer_band, self._inner_band):
             band.setVisible(self.aggregated)
+        # Few classes climb to the top, so the legend sits bottom right; many classes
+        # (ImageNet) start near 0 % and fill the bottom with their bands: top left.
+        corner = (0, 0) if self.aggregated else (1, 1)
+        offset = (10, 10) if self.aggregated else (-10, -10)
+        item.legend.anchor(itemPos=corner, parentPos=corner, offset=offset)
         for it in (self._mean_item, self._median_item, self._hover_item, self._highlight,
                    *self._band_edges.values()):
             it.setData([], [])

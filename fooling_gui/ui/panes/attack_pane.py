@@ -139,6 +139,9 @@ class AttackPane(ImageDropMixin, QWidget):
         from ...core.photos import PHOTOS
 
         self.photo = QComboBox()
+        self.photo.setMinimumContentsLength(12)  # long subjects must not squeeze the label
+        self.photo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         for shown in PHOTOS:
             self.photo.addItem(shown.subject, shown.key)
             self.photo.setItemData(self.photo.count() - 1, shown.credit,
@@ -370,8 +373,8 @@ class AttackPane(ImageDropMixin, QWidget):
         self.progress.setValue(p.done)
 
     def _attacked(self, job: Job, view) -> None:
-        if job is not self._attack_job:
-            return
+        if job is not self._attack_job or self.model is None:
+            return  # replaced, or the model changed while it ran
         self.view = view
         self.attacks_drawn += 1
         names = self.model.spec.class_names

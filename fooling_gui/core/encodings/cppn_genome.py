@@ -3,12 +3,15 @@
 Conventions (shared with the renderer):
 
 * Inputs, ids 0–3, in this order: ``x``, ``y``, ``d``, ``bias``. ``x`` runs left → right
-  and ``y`` top → bottom, both in ``[-1, 1]`` sampled at pixel centres;
-  ``d = sqrt(x² + y²)`` unscaled (0 at the centre, √2 in the corners); ``bias = 1``.
+  and ``y`` top → bottom; what values they take is the encoding's ``coordinates``
+  setting (the paper's code: column and row indices, see :mod:`.cppn_render`);
+  ``bias = 1``.
 * Outputs, ids ``4 … 4 + n_outputs - 1``: one grey value, or three colour values
-  (HSV or HLS, see the encoding); pixel = ``|value|`` clipped to ``[0, 1]``.
+  (read in the encoding's colour space); pixel = ``|value|`` on 8-bit levels.
 * Hidden nodes take any other id. Every non-input node carries an activation.
 * Connections never end in an input and never start at an output; the graph is acyclic.
+  Two connections may join the same pair of nodes (Sferes' graphs allow parallel
+  links, and the paper's add-connection makes them); their weights add up.
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ class CppnGenome:
 
     Attributes:
         nodes: inputs first (ids 0–3), then outputs, then hidden nodes.
-        connections: at most one per ordered ``(src, dst)`` pair.
+        connections: weighted links; parallel links between one pair add up.
     """
 
     nodes: tuple[CppnNode, ...]
@@ -131,17 +134,13 @@ class CppnGenome:
                 return "an input node has an activation"
             if n.kind != "input" and n.activation not in ACTIVATIONS:
                 return f"node {n.id} has an unknown activation {n.activation!r}"
-        pairs = set()
         for c in self.connections:
             if c.src not in kinds or c.dst not in kinds:
                 return "a connection refers to a missing node"
             if kinds[c.dst] == "input" or kinds[c.src] == "output":
                 return "a connection ends in an input or starts at an output"
-            if (c.src, c.dst) in pairs:
-                return "two connections join the same nodes"
             if not math.isfinite(c.weight):
                 return "a connection weight is not a finite number"
-            pairs.add((c.src, c.dst))
         if topological_order(self) is None:
             return "the network has a cycle"
         return None

@@ -7,8 +7,8 @@ d, bias``; every other node of every genome gets its own row. Rows are sorted by
 (longest path from the inputs), then activation, then number of incoming hidden
 connections (most first), so for one depth level:
 
-* connections from the inputs are one dense ``(level rows, 4) @ (4, pixels)`` product
-  that also initialises the level's rows;
+* connections from the inputs are four broadcast multiply-adds (x, y, d, bias) that
+  also initialise the level's rows;
 * the other connections are applied in "slots": slot ``k`` holds the ``k``-th hidden
   connection of every node that has one, and those nodes form a prefix of their
   activation group, so a slot is one gather and one fused multiply-add;
@@ -23,6 +23,7 @@ renders one genome at 4000×4000 px as a uint8 image, block by block.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -30,8 +31,10 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from .colour import to_rgb
+from ..images import quantize_
+from .colour import EIGHT_BIT_SPACES, to_rgb
 from .cppn_genome import ACTIVATIONS, N_INPUTS, CppnGenome, expressed_depths
+from .cppn_steps import stepped_genome
 
 ACTIVATION_IDS = {name: k for k, name in enumerate(ACTIVATIONS)}
 # Each activation's input scale, folded into the weights feeding it to save a pass:
@@ -77,8 +80,15 @@ class RenderPlan:
         return int(self.output_rows.shape[0])
 
 
-def build_plan(genomes: Sequence[CppnGenome], device: torch.device) -> RenderPlan:
-    """Merge ``genomes`` (all with the same number of outputs) into one layered graph."""
+def build_plan(genomes: Sequence[CppnGenome], device: torch.device,
+               evaluation: str = "feed-forward") -> RenderPlan:
+    """Merge ``genomes`` (all with the same number of outputs) into one layered graph.
+
+    ``evaluation="steps"`` computes what Sferes' synchronous steps give (see
+    :mod:`.cppn_steps`); ``"feed-forward"`` every node from its final inputs.
+    """
+    if evaluation == "steps":
+        genomes = [stepped_genome(g) for g in genomes]
     n_out = genomes[0].n_outputs
     if any(g.n_outputs != n_out for g in genomes):
         raise ValueError("all genomes of one render must have the same number of outputs")
@@ -111,7 +121,7 @@ def build_plan(genomes: Sequence[CppnGenome], device: torch.device) -> RenderPla
     scale = {(k[3], k[4]): _INPUT_SCALE[ACTIVATIONS[k[1]]] for k in keys}
     input_weights = np.zeros((n_rows, N_INPUTS), dtype=np.float32)
     for b, dst, src, w in input_in:
-        input_weights[row(b, dst), src] = w * scale[(b, dst)]
+        input_weights[row(b, dst), src] += w * scale[(b, dst)]  # parallel links add up
 
     def tensor(values, dtype):
         return torch.tensor(np.asarray(values), dtype=dtype, device=device)
@@ -159,18 +169,39 @@ def _activate_(values: torch.Tensor, activation: int) -> None:
 
 
 def _input_rows(out: torch.Tensor, size: tuple[int, int], r0: int, r1: int,
-                c0: int = 0, c1: int | None = None) -> None:
+                c0: int = 0, c1: int | None = None, coordinates: str = "smooth",
+                base: tuple[int, int] | None = None) -> None:
     """Fill rows 0–3 of ``out`` with x, y, d, bias for image rows ``[r0, r1)`` and
-    columns ``[c0, c1)`` of the full ``size`` grid."""
+    columns ``[c0, c1)`` of the full ``size`` grid.
+
+    ``coordinates="pixel"`` (the paper's code, ``phen_grayscale_image.hpp``): x is the
+    column index, y the row index, d the distance from the centre on a −1…1 grid
+    (corner pixels at ±1, so d = √2 in the corners). Rendered at another ``size`` than
+    the ``base`` size the genome was scored at, x and y are scaled so they still span
+    0…base−1: a larger render shows the same pattern, sampled more finely.
+    ``"smooth"``: x, y in [−1, 1] at pixel centres and d = √(x² + y²).
+    """
     h, w = size
     c1 = w if c1 is None else c1
     grid = out[:N_INPUTS].view(N_INPUTS, r1 - r0, c1 - c0)
     x, y, d, bias = grid
-    cols = torch.arange(c0, c1, dtype=torch.float32, device=out.device)
-    rows = torch.arange(r0, r1, dtype=torch.float32, device=out.device)
-    x.copy_((cols * 2.0 + 1.0) / w - 1.0)  # pixel centres in [-1, 1], broadcast over rows
-    y.copy_(((rows * 2.0 + 1.0) / h - 1.0)[:, None])
-    torch.hypot(x, y, out=d)
+    device = out.device
+    if coordinates == "pixel":
+        bh, bw = base if base is not None else size
+        cols = torch.arange(c0, c1, dtype=torch.float64, device=device)
+        rows = torch.arange(r0, r1, dtype=torch.float64, device=device)
+        x.copy_(cols if bw == w else cols * ((bw - 1) / max(w - 1, 1)))
+        y.copy_((rows if bh == h else rows * ((bh - 1) / max(h - 1, 1)))[:, None])
+        # As the original: the −1…1 grid in double, stored as float, d in double.
+        gx = (cols * (2.0 / (w - 1)) - 1.0 if w > 1 else cols * 0.0).float().double()
+        gy = (rows * (2.0 / (h - 1)) - 1.0 if h > 1 else rows * 0.0).float().double()
+        d.copy_(torch.sqrt(gx[None, :] ** 2 + gy[:, None] ** 2))
+    else:
+        cols = torch.arange(c0, c1, dtype=torch.float32, device=device)
+        rows = torch.arange(r0, r1, dtype=torch.float32, device=device)
+        x.copy_((cols * 2.0 + 1.0) / w - 1.0)  # pixel centres in [-1, 1], broadcast over rows
+        y.copy_(((rows * 2.0 + 1.0) / h - 1.0)[:, None])
+        torch.hypot(x, y, out=d)
     bias.fill_(1.0)
 
 
@@ -189,9 +220,14 @@ def chunk_rows(plan: RenderPlan, size: tuple[int, int], budget_bytes: int) -> in
 
 def _evaluate_(values: torch.Tensor, plan: RenderPlan, gather: torch.Tensor) -> None:
     """Fill every node row of ``values`` (rows 0–3 already hold the inputs)."""
-    inputs = values[:N_INPUTS]
+    x, y, d = values[0:1], values[1:2], values[2:3]
     for level in plan.levels:
-        torch.mm(level.input_weights, inputs, out=values[level.start:level.stop])
+        # Not one (rows, 4) @ (4, pixels) product: a BLAS kernel may sum in another
+        # order for another number of rows, and a genome must render to the same bits
+        # in any batch (elites are scored in one batch and drawn in another).
+        w = level.input_weights
+        block = torch.mul(w[:, 0:1], x, out=values[level.start:level.stop])
+        block.addcmul_(w[:, 1:2], y).addcmul_(w[:, 2:3], d).add_(w[:, 3:4])
         for group in level.groups:
             for slot in group.slots:
                 taken = gather[: slot.count]
@@ -200,9 +236,26 @@ def _evaluate_(values: torch.Tensor, plan: RenderPlan, gather: torch.Tensor) -> 
             _activate_(values[group.start:group.stop], group.activation)
 
 
-def render_chunks(plan: RenderPlan, size: tuple[int, int], colour_space: str,
+@dataclass(frozen=True)
+class PixelRule:
+    """How node values become pixels: input coordinates, colour space, 8-bit levels.
+
+    Attributes:
+        coordinates: ``"pixel"`` or ``"smooth"`` (see :func:`_input_rows`).
+        colour_space: how three outputs are read (see :mod:`.colour`).
+        levels: ``"truncate"`` or ``"round"`` to 8-bit levels; None keeps floats.
+        base: the size the genomes are scored at (``"pixel"`` coordinates scale to it).
+    """
+
+    coordinates: str = "smooth"
+    colour_space: str = "hsv"
+    levels: str | None = None
+    base: tuple[int, int] | None = None
+
+
+def render_chunks(plan: RenderPlan, size: tuple[int, int], rule: PixelRule,
                   target: Callable[[int, int], torch.Tensor], budget_bytes: int | None = None,
-                  window: tuple[int, int, int, int] | None = None, quantize: bool = False,
+                  window: tuple[int, int, int, int] | None = None,
                   ) -> Iterator[tuple[int, int, torch.Tensor]]:
     """Render the ``size`` image (or only its ``window``) a block of whole rows at a time.
 
@@ -223,31 +276,38 @@ def render_chunks(plan: RenderPlan, size: tuple[int, int], colour_space: str,
         if values is None or values.shape[1] != n:  # only the last block differs
             values = torch.empty((plan.n_rows, n), dtype=torch.float32, device=device)
             gather = torch.empty((plan.max_slot, n), dtype=torch.float32, device=device)
-        _input_rows(values, size, top + r0, top + r1, left, left + w)
+        _input_rows(values, size, top + r0, top + r1, left, left + w, rule.coordinates,
+                    rule.base)
         _evaluate_(values, plan, gather)
         # Every activation lies in [-1, 1], so |value| is already a valid pixel.
         outputs = values[plan.output_rows].abs_()  # (B, n_out, n)
         pixels = target(r0 * w, r1 * w)
-        if plan.n_outputs == 3:
-            to_rgb(outputs, colour_space, dim=1, out=pixels)
+        # While the block is still in cache: 8-bit levels, as a PNG holds them (before
+        # the colour conversion where that takes 8-bit levels, as OpenCV's does).
+        if plan.n_outputs == 3 and rule.colour_space in EIGHT_BIT_SPACES:
+            to_rgb(quantize_(outputs, rule.levels or "round"), rule.colour_space, dim=1,
+                   out=pixels)
         else:
-            pixels.copy_(outputs)
-        if quantize:  # while the block is still in cache: 8-bit levels, as a PNG holds them
-            pixels.mul_(255.0).round_().div_(255.0)
+            if plan.n_outputs == 3:
+                to_rgb(outputs, rule.colour_space, dim=1, out=pixels)
+            else:
+                pixels.copy_(outputs)
+            if rule.levels is not None:
+                quantize_(pixels, rule.levels)
         yield r0 * w, r1 * w, pixels
 
 
-def render_cppns(genomes: Sequence[CppnGenome], size: tuple[int, int], colour_space: str = "hsv",
-                 device: str | torch.device = "cpu",
+def render_cppns(genomes: Sequence[CppnGenome], size: tuple[int, int],
+                 rule: PixelRule = PixelRule(), device: str | torch.device = "cpu",
                  budget_bytes: int | None = None,
                  window: tuple[int, int, int, int] | None = None,
-                 quantize: bool = False) -> torch.Tensor:
+                 evaluation: str = "feed-forward") -> torch.Tensor:
     """``(B, C, H, W)`` float32 images in ``[0, 1]`` of ``genomes`` at ``size = (H, W)``.
 
-    ``C`` is the genomes' number of outputs (1 grey; 3 read in ``colour_space``).
+    ``C`` is the genomes' number of outputs (1 grey; 3 read in ``rule.colour_space``).
     ``budget_bytes`` bounds the intermediate node values (default: :func:`default_budget`).
     With ``window = (top, left, height, width)`` only that rectangle is rendered, and the
-    result is ``(B, C, height, width)``. ``quantize`` rounds pixels to 8-bit levels.
+    result is ``(B, C, height, width)``. ``evaluation``: see :func:`build_plan`.
     """
     size = tuple(int(v) for v in size)
     h, w = (window[2], window[3]) if window is not None else size
@@ -255,18 +315,20 @@ def render_cppns(genomes: Sequence[CppnGenome], size: tuple[int, int], colour_sp
     if not genomes:
         return torch.empty((0, 1, h, w), device=device)
     with torch.no_grad():  # not inference_mode: callers may use the images in autograd
-        plan = build_plan(genomes, device)
+        plan = build_plan(genomes, device, evaluation)
         images = torch.empty((plan.batch, plan.n_outputs, h * w), dtype=torch.float32,
                              device=device)
-        for _ in render_chunks(plan, size, colour_space, lambda p0, p1: images[:, :, p0:p1],
-                               budget_bytes, window, quantize):
+        for _ in render_chunks(plan, size, rule, lambda p0, p1: images[:, :, p0:p1],
+                               budget_bytes, window):
             pass
     return images.view(plan.batch, plan.n_outputs, h, w)
 
 
-def render_one_large(genome: CppnGenome, size: tuple[int, int], colour_space: str = "hsv",
+def render_one_large(genome: CppnGenome, size: tuple[int, int],
+                     rule: PixelRule = PixelRule(levels="round"),
                      device: str | torch.device = "cpu",
-                     budget_bytes: int = 32 * 2**20) -> np.ndarray:
+                     budget_bytes: int = 32 * 2**20,
+                     evaluation: str = "feed-forward") -> np.ndarray:
     """One genome at any resolution as a ``(H, W, C)`` uint8 array.
 
     Only the uint8 result and one pixel chunk are in memory at a time (a 4000×4000
@@ -275,11 +337,13 @@ def render_one_large(genome: CppnGenome, size: tuple[int, int], colour_space: st
     h, w = (int(v) for v in size)
     device = torch.device(device)
     with torch.inference_mode():
-        plan = build_plan([genome], device)
+        plan = build_plan([genome], device, evaluation)
         image = np.empty((h * w, plan.n_outputs), dtype=np.uint8)
         block = chunk_rows(plan, (h, w), budget_bytes) * w
         buffer = torch.empty((1, plan.n_outputs, block), dtype=torch.float32, device=device)
-        for p0, p1, pixels in render_chunks(plan, (h, w), colour_space,
+        if rule.levels is None:
+            rule = dataclasses.replace(rule, levels="round")
+        for p0, p1, pixels in render_chunks(plan, (h, w), rule,
                                             lambda p0, p1: buffer[:, :, : p1 - p0], budget_bytes):
             image[p0:p1] = torch.round(pixels[0] * 255.0).to(torch.uint8).T.cpu().numpy()
     return image.reshape(h, w, plan.n_outputs)

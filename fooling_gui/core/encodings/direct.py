@@ -1,11 +1,12 @@
 """Direct encoding: one gene per pixel value, mutated by polynomial mutation.
 
-On colour space: the paper reads a colour direct genome as HSV (its code as HLS).
-That is *not* equivalent to RGB: uniform random HSV values give a different image
-distribution than uniform RGB, and one mutated hue gene moves all three RGB values
-of its pixel together. ``colour_space="rgb"`` (the default) makes the genome the
-image itself, which other parts of the app rely on for display and seeding;
-``"hsv"`` or ``"hls"`` reproduce the paper's / code's reading.
+Defaults are the paper's code (Sferes2 ``EvoFloatImage``, see :class:`DirectParams`):
+offspring come in pairs, half of the pairs recombined gene by gene by SBX (η = 10),
+then every gene mutates with probability 0.1 by Sferes' polynomial mutation (η = 15,
+step added, then clipped to [0, 1]); a gene ``v`` becomes the pixel level
+``floor(255 v)``. A colour genome holds 8-bit H, L, S levels read by OpenCV's HLS
+conversion (hue wrapping about 1.4 turns); ``colour_space="rgb"`` makes the genome
+the image itself, ``"hsv"``/``"hls"`` read it as continuous HSV/HLS.
 """
 
 from __future__ import annotations
@@ -19,32 +20,41 @@ import torch
 import torch.nn.functional as F
 
 from ..errors import FoolingError
+from ..images import PIXEL_LEVELS, quantize_
 from .base import Encoding
-from .colour import COLOUR_SPACES, to_rgb
-from .sbx_crossover import sbx_children
-from .polynomial_mutation import polynomial_mutation_many_
+from .colour import COLOUR_SPACES, EIGHT_BIT_SPACES, to_rgb
+from .polynomial_mutation import MUTATION_FORMS, polynomial_mutation_many_
+from .sbx_crossover import EQUAL_GENES, sbx_pairs
 
 
 @dataclass(frozen=True)
 class DirectParams:
-    """Direct-encoding parameters (defaults: the paper's).
+    """Direct-encoding parameters (defaults: the paper's code).
 
     Attributes:
         mutation_rate: probability that one value mutates, at generation 0.
-        halve_every: the rate halves every this many generations.
+        halve_every: the rate halves every this many generations (the paper's text;
+            its released code keeps 0.1, which is the same within 1000 generations).
         eta: polynomial-mutation distribution index.
-        colour_space: how 3 channels are read: "rgb", "hsv" or "hls".
-        crossover_rate: probability that a child is first recombined with another
-            parent by SBX (the original code's ``EvoFloat`` does this); 0 disables.
+        mutation_form: ``"sferes"`` (step added, then clipped) or ``"deb"`` (bounded).
+        colour_space: how 3 channels are read: "hls-opencv", "hsv", "hls" or "rgb".
+        crossover_rate: probability that a pair of children is recombined by SBX
+            (every gene); 0 disables crossover.
         eta_crossover: SBX distribution index.
+        crossover_equal_genes: a gene on which both parents agree becomes 0.5
+            (``"half"``, as Sferes does) or keeps their value (``"keep"``).
+        pixel_levels: ``"truncate"`` (``floor(255 v)``, the paper's code) or ``"round"``.
     """
 
     mutation_rate: float = 0.1
     halve_every: int = 1000
     eta: float = 15.0
-    colour_space: str = "rgb"
-    crossover_rate: float = 0.0
-    eta_crossover: float = 15.0
+    mutation_form: str = "sferes"
+    colour_space: str = "hls-opencv"
+    crossover_rate: float = 0.5
+    eta_crossover: float = 10.0
+    crossover_equal_genes: str = "half"
+    pixel_levels: str = "truncate"
 
     def __post_init__(self):
         if not 0.0 <= self.mutation_rate <= 1.0:
@@ -57,8 +67,12 @@ class DirectParams:
             raise FoolingError(f"The crossover rate must lie between 0 and 1, not {self.crossover_rate}.")
         if not self.eta_crossover >= 0:
             raise FoolingError(f"The crossover index must be non-negative, not {self.eta_crossover}.")
-        if self.colour_space not in COLOUR_SPACES:
-            raise FoolingError(f"Unknown colour space {self.colour_space!r}; use one of {', '.join(COLOUR_SPACES)}.")
+        for name, allowed in (("colour_space", COLOUR_SPACES), ("mutation_form", MUTATION_FORMS),
+                              ("crossover_equal_genes", EQUAL_GENES),
+                              ("pixel_levels", PIXEL_LEVELS)):
+            if getattr(self, name) not in allowed:
+                raise FoolingError(f"Unknown {name} {getattr(self, name)!r}; use one of "
+                                   f"{', '.join(allowed)}.")
         object.__setattr__(self, "halve_every", int(self.halve_every))
 
     def rate_at(self, generation: int) -> float:
@@ -75,6 +89,8 @@ class DirectEncoding(Encoding):
     """Genome = float32 tensor ``(channels, H, W)`` in ``[0, 1]``."""
 
     name = "direct"
+    # render() output is already on 8-bit levels (the encoding's own rounding rule).
+    renders_8bit = True
 
     def __init__(self, channels: int, size: tuple[int, int], params: DirectParams | None = None,
                  device: str | torch.device = "cpu"):
@@ -99,6 +115,9 @@ class DirectEncoding(Encoding):
 
     def mutate(self, parents: Sequence[torch.Tensor], rng: np.random.Generator,
                generation: int) -> list[torch.Tensor]:
+        """Children of consecutive parent pairs (the run draws parents independently and
+        uniformly, as Sferes draws each pair): a pair is recombined by SBX with
+        probability ``crossover_rate``, otherwise copied; then every child mutates."""
         if not parents:
             return []
         gen = torch_generator(rng, self.device)
@@ -108,28 +127,35 @@ class DirectEncoding(Encoding):
         if self.params.crossover_rate > 0.0 and len(children) > 1:
             self._crossover_(children, rng, gen)
         polynomial_mutation_many_(children, self.params.eta, 0.0, 1.0,
-                                  self.params.rate_at(generation), gen)
+                                  self.params.rate_at(generation), gen,
+                                  self.params.mutation_form)
         return children
 
     def _crossover_(self, children: list[torch.Tensor], rng: np.random.Generator,
                     gen: torch.Generator) -> None:
-        """Recombine a ``crossover_rate`` share of the children, each with a random mate."""
-        n = len(children)
-        chosen = np.flatnonzero(rng.random(n) < self.params.crossover_rate)
+        """Recombine a ``crossover_rate`` share of the pairs ``(2i, 2i + 1)`` by SBX."""
+        n_pairs = len(children) // 2
+        chosen = np.flatnonzero(rng.random(n_pairs) < self.params.crossover_rate)
         if chosen.size == 0:
             return
-        mates = (chosen + rng.integers(1, n, size=chosen.size)) % n  # never itself
-        a = torch.stack([children[i] for i in chosen])
-        b = torch.stack([children[j] for j in mates])
-        mixed = sbx_children(a, b, self.params.eta_crossover, 0.0, 1.0, gen)
+        a = torch.stack([children[2 * i] for i in chosen])
+        b = torch.stack([children[2 * i + 1] for i in chosen])
+        c1, c2 = sbx_pairs(a, b, self.params.eta_crossover, 0.0, 1.0, gen,
+                           self.params.crossover_equal_genes)
         for row, i in enumerate(chosen):
-            children[i] = mixed[row].contiguous()
+            children[2 * i] = c1[row].clone()
+            children[2 * i + 1] = c2[row].clone()
 
     def render(self, genomes: Sequence[torch.Tensor], size: tuple[int, int],
                window: tuple[int, int, int, int] | None = None) -> torch.Tensor:
-        images = torch.stack([g.to(self.device) for g in genomes])
-        if self.channels == 3:
-            images = to_rgb(images, self.params.colour_space, dim=1)
+        images = torch.stack([g.to(self.device, torch.float32) for g in genomes])
+        space, levels = self.params.colour_space, self.params.pixel_levels
+        if self.channels == 3 and space in EIGHT_BIT_SPACES:  # 8-bit levels in and out
+            images = to_rgb(quantize_(images, levels), space, dim=1)
+        elif self.channels == 3:
+            images = quantize_(to_rgb(images, space, dim=1), levels)
+        else:
+            images = quantize_(images, levels)
         if tuple(size) != self.size:
             images = F.interpolate(images, size=tuple(size), mode="nearest")
         if window is not None:

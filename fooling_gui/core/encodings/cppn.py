@@ -43,8 +43,9 @@ class CppnEncoding(Encoding):
         return [random_genome(self.channels, self.params, rng) for _ in range(n)]
 
     def mutate(self, parents: Sequence[CppnGenome], rng: np.random.Generator,
-               generation: int) -> list[CppnGenome]:
-        # The paper's CPPN operators do not depend on the generation.
+               generation: int, recombine: bool = True) -> list[CppnGenome]:
+        # The paper's CPPN operators do not depend on the generation, and its code has no
+        # CPPN crossover (Sferes' DnnFF::cross copies the two parents).
         return mutate_cppns(parents, self.params, rng)
 
     def render(self, genomes: Sequence[CppnGenome], size: tuple[int, int],

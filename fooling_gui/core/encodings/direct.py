@@ -114,7 +114,7 @@ class DirectEncoding(Encoding):
         return [torch.rand(self.genome_shape, generator=gen, device=self.device) for _ in range(n)]
 
     def mutate(self, parents: Sequence[torch.Tensor], rng: np.random.Generator,
-               generation: int) -> list[torch.Tensor]:
+               generation: int, recombine: bool = True) -> list[torch.Tensor]:
         """Children of consecutive parent pairs (the run draws parents independently and
         uniformly, as Sferes draws each pair): a pair is recombined by SBX with
         probability ``crossover_rate``, otherwise copied; then every child mutates."""
@@ -124,7 +124,7 @@ class DirectEncoding(Encoding):
         # One fresh tensor per child (parents stay intact, and a kept elite never pins a
         # whole batch in memory), all mutated in one vectorised call.
         children = [p.to(self.device, torch.float32, copy=True).contiguous() for p in parents]
-        if self.params.crossover_rate > 0.0 and len(children) > 1:
+        if recombine and self.params.crossover_rate > 0.0 and len(children) > 1:
             self._crossover_(children, rng, gen)
         polynomial_mutation_many_(children, self.params.eta, 0.0, 1.0,
                                   self.params.rate_at(generation), gen,

@@ -54,7 +54,8 @@ class EvolutionRun:
             from ..models import load_model
 
             classifier = load_model(config.model, device=config.device,
-                                    random_init=config.random_init, ten_crop=config.ten_crop)
+                                    random_init=config.random_init,
+                                    ten_crop=config.uses_ten_crop)
         self.config = config
         self.classifier = classifier
         spec = classifier.spec
@@ -62,7 +63,7 @@ class EvolutionRun:
         self.image_size = spec.image_size
         self.encoding = encoding or make_encoding(
             config.encoding, spec.channels, spec.image_size, device=config.device,
-            **config.encoding_params)
+            **config.encoding_settings())
         self.rng = np.random.default_rng(config.seed)
         self._initial_genomes = list(initial_genomes) if initial_genomes else None
         self.archive = EliteArchive(resolve_classes(config.classes, spec.class_names),
@@ -94,7 +95,9 @@ class EvolutionRun:
             n = self.config.batch
             kept = seeds[:n]
             parents = [seeds[i % len(seeds)] for i in range(n - len(kept))]
-            return kept + (self.encoding.mutate(parents, self.rng, 0) if parents else [])
+            # Mutants only: crossing a genome with itself would undo it (see sbx_crossover).
+            return kept + (self.encoding.mutate(parents, self.rng, 0, recombine=False)
+                           if parents else [])
         parents = self.archive.parent_genomes(self.config.batch, self.rng)
         return self.encoding.mutate(parents, self.rng, generation)
 
@@ -176,6 +179,18 @@ class EvolutionRun:
         cfg = self.config.to_dict()
         cfg["generations"] = generations
         self.config = RunConfig.from_dict(cfg)
+
+    def settings(self) -> dict:
+        """Every setting as this run really uses it (provenance): the preset, how the
+        classifier crops, and the encoding's parameters."""
+        spec = self.spec
+        if tuple(spec.image_size) == tuple(getattr(spec, "input_size", spec.image_size)):
+            crops = "whole"  # the network sees the whole image: nothing to crop
+        else:
+            crops = "ten" if getattr(spec, "ten_crop", False) else "centre"
+        params = dict(self.encoding.config().get("params", {}))
+        return {"preset": self.config.preset, "encoding": self.config.encoding,
+                "crops": crops, **params}
 
     # -- views -----------------------------------------------------------------------
     def _offspring_preview(self) -> np.ndarray:

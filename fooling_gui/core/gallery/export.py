@@ -40,6 +40,7 @@ class Provenance:
     evaluations: int
     wall_seconds: float
     config: dict = field(default_factory=dict)
+    settings: dict = field(default_factory=dict)
 
     @classmethod
     def of_run(cls, run) -> Provenance:
@@ -48,7 +49,8 @@ class Provenance:
                    weights_sha256=run.spec.weights_sha256, random_init=run.spec.random_init,
                    encoding=run.config.encoding, seed=run.config.seed,
                    generations=max(run.generation, 0), evaluations=run.evaluations,
-                   wall_seconds=run.wall_seconds, config=run.config.to_dict())
+                   wall_seconds=run.wall_seconds, config=run.config.to_dict(),
+                   settings=run.settings())
 
 
 def slug(text: str) -> str:
@@ -72,6 +74,8 @@ def png_text(e: Elite, prov: Provenance, genome_json: dict | None) -> dict[str, 
         "encoding": prov.encoding,
         "seed": str(prov.seed),
     }
+    if prov.settings:  # every operator setting: how exactly the image was made
+        text["settings"] = json.dumps(prov.settings, separators=(",", ":"))
     if genome_json is not None:
         text["genome"] = json.dumps(genome_json, separators=(",", ":"))
     return text
@@ -131,6 +135,7 @@ def export_gallery(elites: Sequence[Elite], prov: Provenance, out_dir: str | Pat
             "evaluations": prov.evaluations,
             "wall_seconds": round(prov.wall_seconds, 3),
             "config": prov.config,
+            "settings": prov.settings,
             "summary": {
                 "count": len(confs),
                 "min_confidence": confs[0] if confs else None,

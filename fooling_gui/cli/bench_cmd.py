@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from .common import add_model_arguments, positive_float, positive_int, print_json
+from .common import (add_model_arguments, add_settings_arguments, positive_float, positive_int,
+                     print_json)
 
 
 def add_parser(sub) -> None:
@@ -17,6 +18,7 @@ def add_parser(sub) -> None:
                    help="total measuring time (default: 10)")
     p.add_argument("--batch", type=positive_int, help="offspring per generation (default: the paper's)")
     p.add_argument("--seed", type=int, default=0)
+    add_settings_arguments(p)
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(func=run)
 
@@ -24,15 +26,17 @@ def add_parser(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..core.evolution import DEFAULT_BATCH, EvolutionRun, RunConfig
     from ..core.evolution.benchmark import benchmark
-    from .common import load_model_from_args, resolve_device
+    from .common import load_model_from_args, resolve_device, settings_from_args
 
+    ten_crop, params = settings_from_args(args)
     classifier = load_model_from_args(args)
     kind = "mnist" if classifier.spec.channels == 1 else "imagenet"
     config = RunConfig(model=args.model, encoding=args.encoding,
                        batch=args.batch or DEFAULT_BATCH[(kind, args.encoding)],
                        generations=10**9, seed=args.seed, device=resolve_device(args.device),
-                       random_init=args.random_init, ten_crop=args.ten_crop,
-                       eval_batch=64 if kind == "imagenet" else None)
+                       random_init=args.random_init, ten_crop=ten_crop,
+                       eval_batch=64 if kind == "imagenet" else None, preset=args.preset,
+                       encoding_params=params)
     result = benchmark(EvolutionRun(config, classifier=classifier), seconds=args.seconds)
     if args.json:
         print_json(result.to_dict())

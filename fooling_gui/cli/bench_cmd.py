@@ -19,6 +19,9 @@ def add_parser(sub) -> None:
     p.add_argument("--batch", type=positive_int, help="offspring per generation (default: the paper's)")
     p.add_argument("--seed", type=int, default=0)
     add_settings_arguments(p)
+    p.add_argument("--split", action="store_true",
+                   help="also print the time per generation in each stage: ask/mutate, plan, "
+                   "render, score, tell, snapshot")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(func=run)
 
@@ -37,7 +40,8 @@ def run(args: argparse.Namespace) -> int:
                        random_init=args.random_init, ten_crop=ten_crop,
                        eval_batch=64 if kind == "imagenet" else None, preset=args.preset,
                        encoding_params=params)
-    result = benchmark(EvolutionRun(config, classifier=classifier), seconds=args.seconds)
+    result = benchmark(EvolutionRun(config, classifier=classifier), seconds=args.seconds,
+                       split=args.split)
     if args.json:
         print_json(result.to_dict())
     else:
@@ -45,4 +49,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"  evolution loop : {result.evals_per_s:10.1f} evaluations/s")
         print(f"  forward pass   : {result.forward_evals_per_s:10.1f} evaluations/s")
         print(f"  ratio          : {result.ratio:10.3f}")
+        if result.split:
+            split = dict(result.split)
+            n = split.pop("generations")
+            total = sum(split.values()) or 1.0
+            print(f"  per generation (ms, mean of {n}; {config.batch} offspring):")
+            for stage, ms in split.items():
+                print(f"    {stage:<9}{ms:10.2f}  {100 * ms / total:5.1f} %")
     return 0

@@ -38,6 +38,7 @@ class CppnEncoding(Encoding):
         self.size = (h, w)
         self.params = params if params is not None else CppnParams()
         self.device = torch.device(device)
+        self.clock = None  # a StageClock (bench --split): the plan's time is read off it
 
     def initial(self, n: int, rng: np.random.Generator) -> list[CppnGenome]:
         return [random_genome(self.channels, self.params, rng) for _ in range(n)]
@@ -54,7 +55,7 @@ class CppnEncoding(Encoding):
             shape = window[2:] if window is not None else size
             return torch.empty((0, self.channels, *shape), device=self.device)
         return render_cppns(genomes, size, self.pixel_rule, self.device, window=window,
-                            evaluation=self.params.evaluation)
+                            evaluation=self.params.evaluation, clock=self.clock)
 
     @property
     def pixel_rule(self) -> PixelRule:

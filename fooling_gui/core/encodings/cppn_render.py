@@ -301,13 +301,14 @@ def render_cppns(genomes: Sequence[CppnGenome], size: tuple[int, int],
                  rule: PixelRule = PixelRule(), device: str | torch.device = "cpu",
                  budget_bytes: int | None = None,
                  window: tuple[int, int, int, int] | None = None,
-                 evaluation: str = "feed-forward") -> torch.Tensor:
+                 evaluation: str = "feed-forward", clock=None) -> torch.Tensor:
     """``(B, C, H, W)`` float32 images in ``[0, 1]`` of ``genomes`` at ``size = (H, W)``.
 
     ``C`` is the genomes' number of outputs (1 grey; 3 read in ``rule.colour_space``).
     ``budget_bytes`` bounds the intermediate node values (default: :func:`default_budget`).
     With ``window = (top, left, height, width)`` only that rectangle is rendered, and the
     result is ``(B, C, height, width)``. ``evaluation``: see :func:`build_plan`.
+    ``clock`` (a StageClock, optional) is told when the plan is built.
     """
     size = tuple(int(v) for v in size)
     h, w = (window[2], window[3]) if window is not None else size
@@ -316,6 +317,8 @@ def render_cppns(genomes: Sequence[CppnGenome], size: tuple[int, int],
         return torch.empty((0, 1, h, w), device=device)
     with torch.no_grad():  # not inference_mode: callers may use the images in autograd
         plan = build_plan(genomes, device, evaluation)
+        if clock is not None:
+            clock.lap("plan")
         images = torch.empty((plan.batch, plan.n_outputs, h * w), dtype=torch.float32,
                              device=device)
         for _ in render_chunks(plan, size, rule, lambda p0, p1: images[:, :, p0:p1],

@@ -81,6 +81,7 @@ class EvolutionRun:
         self._offspring_best = np.zeros(0, dtype=np.float32)
         self._pending_improved: set[int] = set()
         self._pending_from = 0  # index into history of the first stats not yet in a snapshot
+        self.clock = None  # a StageClock while bench --split measures the stages
 
     @property
     def finished(self) -> bool:
@@ -113,6 +114,8 @@ class EvolutionRun:
         images = self.encoding.render(genomes, self.image_size, window=window)
         if not getattr(self.encoding, "renders_8bit", False):
             images = quantize_(images)
+        if self.clock is not None:
+            self.clock.lap("render")
         if window is None:
             probs = self.classifier.probabilities(images, batch_size=self.config.eval_batch)
         elif hasattr(self.classifier, "normalise_") and images.dtype == torch.float32:
@@ -125,7 +128,10 @@ class EvolutionRun:
         else:
             probs = self.classifier.probabilities(images, batch_size=self.config.eval_batch,
                                                   cropped=True)
-        return images, probs.numpy()
+        probs = probs.numpy()
+        if self.clock is not None:
+            self.clock.lap("score")
+        return images, probs
 
     def _draw_full(self, genomes: list) -> np.ndarray:
         """uint8 ``(k, H, W, C)`` images of ``genomes`` at the saved size."""
@@ -136,8 +142,15 @@ class EvolutionRun:
         """Run one generation (the random start when nothing is evaluated yet)."""
         start = time.perf_counter()
         generation = self.generation + 1
+        clock = self.clock
+        if clock is not None:
+            clock.start()
+            if hasattr(self.encoding, "clock"):
+                self.encoding.clock = clock  # it reads off the plan's share of render
         with torch.inference_mode():
             genomes = self._offspring_genomes(generation)
+            if clock is not None:
+                clock.lap("ask")
             images, probs = self.evaluate(genomes)
             if self.render_window is None:
                 improved = self.archive.tell(genomes, probs, generation,
@@ -150,6 +163,8 @@ class EvolutionRun:
             self._offspring_genomes_kept = genomes[:k]
             self._offspring_images_kept = images[:k] if self.render_window is None else None
             self._offspring_best = probs[:k][:, self.archive.class_indices].max(axis=1)
+        if clock is not None:
+            clock.lap("tell")
         self.generation = generation
         self.evaluations += len(genomes)
         self.wall_seconds += time.perf_counter() - start

@@ -39,6 +39,8 @@ from .cppn_genome import (
     initial_genome,
     topological_order,
 )
+from .cppn_arrays import CppnBatch, CppnPopulation
+from .cppn_batch_mutation import mutate_batch
 from .polynomial_mutation import MUTATION_FORMS, polynomial_mutation_np
 
 COORDINATES = ("pixel", "smooth")
@@ -265,30 +267,28 @@ def _delete_node(nodes, conns, rng):
             [c for c in conns if c.src != gone and c.dst != gone])
 
 
-def mutate_cppn(genome: CppnGenome, params: CppnParams, rng: np.random.Generator) -> CppnGenome:
-    """One offspring of ``genome`` (which is left untouched)."""
-    conns = _mutate_weights(list(genome.connections), params, rng)
-    return _mutate_structure(list(genome.nodes), conns, params, rng)
+def mutate_cppn(genome: CppnGenome, params: CppnParams, rng: np.random.Generator):
+    """One offspring of ``genome`` (which is left untouched), as a PackedCppn."""
+    return mutate_cppns([genome], params, rng)[0]
 
 
 def mutate_cppns(genomes: Sequence[CppnGenome], params: CppnParams,
-                 rng: np.random.Generator) -> list[CppnGenome]:
-    """One offspring of each genome: :func:`mutate_cppn`'s operators, with the weights of
-    all genomes mutated in one vectorised draw first (per-genome weight mutation was
-    half of the evolution loop's time on a GPU)."""
-    counts = [len(g.connections) for g in genomes]
-    old = np.fromiter((c.weight for g in genomes for c in g.connections), dtype=np.float64,
-                      count=sum(counts))
-    new = polynomial_mutation_np(old, params.weight_eta, -params.weight_range,
-                                 params.weight_range, params.weight_rate, rng,
-                                 params.mutation_form).tolist()
-    children, start = [], 0
-    for genome, n in zip(genomes, counts):
-        conns = [CppnConnection(c.src, c.dst, w)
-                 for c, w in zip(genome.connections, new[start:start + n])]
-        start += n
-        children.append(_mutate_structure(list(genome.nodes), conns, params, rng))
-    return children
+                 rng: np.random.Generator) -> list:
+    """One offspring of each genome, all mutated at once on the population's arrays
+    (:mod:`.cppn_batch_mutation`); returns a CppnPopulation (a sequence of PackedCppn)."""
+    if not genomes:
+        return []
+    batch = CppnBatch.of(genomes, spare_nodes=1, spare_conns=3)
+    mutate_batch(batch, params, rng)
+    return CppnPopulation(batch)
+
+
+def mutate_cppn_objects(genome: CppnGenome, params: CppnParams,
+                        rng: np.random.Generator) -> CppnGenome:
+    """The same operators written per genome on the object form: the readable reference
+    the batched operators are tested against (not used by the loop)."""
+    conns = _mutate_weights(list(genome.connections), params, rng)
+    return _mutate_structure(list(genome.nodes), conns, params, rng)
 
 
 def _mutate_structure(nodes: list[CppnNode], conns: list[CppnConnection], params: CppnParams,

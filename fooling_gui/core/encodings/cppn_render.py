@@ -1,6 +1,6 @@
 """Batched CPPN rendering: a whole list of different genomes in a few tensor ops.
 
-Method. Nodes with no path to an output are dropped (about a third of them in
+Method (the plan: :mod:`.cppn_plan`). Nodes with no path to an output are dropped (about a third of them in
 evolved genomes). All genomes are merged into one big acyclic graph whose node values
 are the rows of one ``(rows, pixels)`` tensor: rows 0–3 are the shared inputs ``x, y,
 d, bias``; every other node of every genome gets its own row. Rows are sorted by depth
@@ -24,7 +24,6 @@ renders one genome at 4000×4000 px as a uint8 image, block by block.
 from __future__ import annotations
 
 import dataclasses
-from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -33,131 +32,14 @@ import torch
 
 from ..images import quantize_
 from .colour import EIGHT_BIT_SPACES, to_rgb
-from .cppn_genome import ACTIVATIONS, N_INPUTS, CppnGenome, expressed_depths
-from .cppn_steps import stepped_genome
+from .cppn_genome import ACTIVATIONS, N_INPUTS, CppnGenome
+from .cppn_plan import RenderPlan, build_plan
 
 ACTIVATION_IDS = {name: k for k, name in enumerate(ACTIVATIONS)}
-# Each activation's input scale, folded into the weights feeding it to save a pass:
-# sigmoid 2/(1+e^-p) - 1 == tanh(p/2); linear clamp(p, -3, 3)/3 == clamp(p/3, -1, 1).
-_INPUT_SCALE = {"sine": 1.0, "sigmoid": 0.5, "gaussian": 1.0, "linear": 1.0 / 3.0}
-
-
-@dataclass(frozen=True)
-class _Slot:
-    count: int  # the first ``count`` rows of the group receive this slot
-    src: torch.Tensor  # (count,) long: source rows
-    weight: torch.Tensor  # (count, 1) float32
-
-
-@dataclass(frozen=True)
-class _Group:
-    start: int  # rows [start, stop) share one activation
-    stop: int
-    activation: int
-    slots: tuple[_Slot, ...]
-
-
-@dataclass(frozen=True)
-class _Level:
-    start: int  # rows [start, stop) share one depth
-    stop: int
-    input_weights: torch.Tensor  # (stop - start, 4): weights from x, y, d, bias
-    groups: tuple[_Group, ...]
-
-
-@dataclass(frozen=True)
-class RenderPlan:
-    """Everything about a batch of genomes the renderer needs, built once per batch."""
-
-    n_rows: int
-    n_outputs: int
-    levels: tuple[_Level, ...]
-    output_rows: torch.Tensor  # (B, n_outputs) long: row of each genome's outputs
-    max_slot: int  # most rows one slot gathers
-
-    @property
-    def batch(self) -> int:
-        return int(self.output_rows.shape[0])
-
-
-def build_plan(genomes: Sequence[CppnGenome], device: torch.device,
-               evaluation: str = "feed-forward") -> RenderPlan:
-    """Merge ``genomes`` (all with the same number of outputs) into one layered graph.
-
-    ``evaluation="steps"`` computes what Sferes' synchronous steps give (see
-    :mod:`.cppn_steps`); ``"feed-forward"`` every node from its final inputs.
-    """
-    if evaluation == "steps":
-        genomes = [stepped_genome(g) for g in genomes]
-    n_out = genomes[0].n_outputs
-    if any(g.n_outputs != n_out for g in genomes):
-        raise ValueError("all genomes of one render must have the same number of outputs")
-    # One record per non-input node, sorted into rows below.
-    keys = []  # (depth, activation, -hidden in-degree, genome, node id)
-    hidden_in: dict[tuple[int, int], list[tuple[int, float]]] = defaultdict(list)
-    input_in: list[tuple[int, int, int, float]] = []  # (genome, dst id, input, weight)
-    for b, g in enumerate(genomes):
-        # Nodes with no path to an output cannot change the image: skip them.
-        depth = expressed_depths(g)
-        used = depth.keys()
-        for c in g.connections:
-            if c.dst not in used:
-                continue
-            if c.src < N_INPUTS:
-                input_in.append((b, c.dst, c.src, c.weight))
-            else:
-                hidden_in[(b, c.dst)].append((c.src, c.weight))
-        for n in g.nodes:
-            if n.kind != "input" and n.id in used:
-                keys.append((depth[n.id], ACTIVATION_IDS[n.activation],
-                             -len(hidden_in.get((b, n.id), ())), b, n.id))
-    keys.sort()
-    row_of = {(k[3], k[4]): N_INPUTS + r for r, k in enumerate(keys)}
-
-    def row(b: int, node_id: int) -> int:
-        return node_id if node_id < N_INPUTS else row_of[(b, node_id)]
-
-    n_rows = N_INPUTS + len(keys)
-    scale = {(k[3], k[4]): _INPUT_SCALE[ACTIVATIONS[k[1]]] for k in keys}
-    input_weights = np.zeros((n_rows, N_INPUTS), dtype=np.float32)
-    for b, dst, src, w in input_in:
-        input_weights[row(b, dst), src] += w * scale[(b, dst)]  # parallel links add up
-
-    def tensor(values, dtype):
-        return torch.tensor(np.asarray(values), dtype=dtype, device=device)
-
-    levels, max_slot = [], 0
-    r = 0
-    while r < len(keys):
-        depth = keys[r][0]
-        level_start = r
-        groups = []
-        while r < len(keys) and keys[r][0] == depth:
-            act = keys[r][1]
-            g_start = r
-            while r < len(keys) and keys[r][:2] == (depth, act):
-                r += 1
-            incoming = [hidden_in.get((keys[i][3], keys[i][4]), []) for i in range(g_start, r)]
-            slots = []
-            for k in range(len(incoming[0]) if incoming else 0):  # in-degree sorted, most first
-                members = [(keys[g_start + i][3], edges[k]) for i, edges in enumerate(incoming)
-                           if len(edges) > k]
-                act_scale = _INPUT_SCALE[ACTIVATIONS[act]]
-                slots.append(_Slot(len(members),
-                                   tensor([row(b, src) for b, (src, _) in members], torch.long),
-                                   tensor([[w * act_scale] for _, (_, w) in members],
-                                          torch.float32)))
-                max_slot = max(max_slot, len(members))
-            groups.append(_Group(N_INPUTS + g_start, N_INPUTS + r, act, tuple(slots)))
-        start, stop = N_INPUTS + level_start, N_INPUTS + r
-        levels.append(_Level(start, stop, tensor(input_weights[start:stop], torch.float32),
-                             tuple(groups)))
-    outputs = [[row(b, N_INPUTS + k) for k in range(n_out)] for b in range(len(genomes))]
-    return RenderPlan(n_rows, n_out, tuple(levels), tensor(outputs, torch.long), max_slot)
 
 
 def _activate_(values: torch.Tensor, activation: int) -> None:
-    """Apply one activation in place to pre-activations already scaled by ``_INPUT_SCALE``."""
+    """Apply one activation in place to pre-activations already scaled by ``cppn_plan.INPUT_SCALE``."""
     if activation == ACTIVATION_IDS["sine"]:
         values.sin_()
     elif activation == ACTIVATION_IDS["sigmoid"]:

@@ -97,7 +97,7 @@ class EvolutionRun:
             kept = seeds[:n]
             parents = [seeds[i % len(seeds)] for i in range(n - len(kept))]
             # Mutants only: crossing a genome with itself would undo it (see sbx_crossover).
-            return kept + (self.encoding.mutate(parents, self.rng, 0, recombine=False)
+            return kept + (list(self.encoding.mutate(parents, self.rng, 0, recombine=False))
                            if parents else [])
         parents = self.archive.parent_genomes(self.config.batch, self.rng)
         return self.encoding.mutate(parents, self.rng, generation)

@@ -1,0 +1,212 @@
+"""The batched render plan, built from the population's arrays.
+
+All genomes of a batch become one layered graph whose node values are the rows of one
+``(rows, pixels)`` tensor (see :mod:`.cppn_render` for how it is evaluated). Building
+it is array work over the padded :class:`~.cppn_arrays.CppnBatch`:
+
+1. depths (longest path from the inputs; a node with no incoming link sits at 1) and
+   the nodes with a path to an output, by relaxing all links of all genomes at once
+   until nothing changes (as many rounds as the deepest genome is deep);
+2. one sort of the expressed nodes by (depth, activation, hidden in-degree, genome)
+   gives every node its row;
+3. one sort of the links between hidden rows by (group, k-th incoming link, row)
+   gives the "slots": slot ``k`` of a group gathers the ``k``-th hidden link of each
+   of its rows, which are a prefix of the group.
+
+Only the level/group/slot bookkeeping (a few hundred entries) is a Python loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from .cppn_arrays import DEAD, CppnBatch
+from .cppn_genome import ACTIVATIONS, N_INPUTS
+from .cppn_steps import stepped_genome
+from .cppn_steps_arrays import unroll_steps
+
+# Each activation's input scale, folded into the weights feeding it to save a pass:
+# sigmoid 2/(1+e^-p) - 1 == tanh(p/2); linear clamp(p, -3, 3)/3 == clamp(p/3, -1, 1).
+INPUT_SCALE = {"sine": 1.0, "sigmoid": 0.5, "gaussian": 1.0, "linear": 1.0 / 3.0}
+_SCALE = np.array([INPUT_SCALE[a] for a in ACTIVATIONS])
+_UNREACHED = -(1 << 20)
+
+
+@dataclass(frozen=True)
+class Slot:
+    count: int  # the first ``count`` rows of the group receive this slot
+    src: torch.Tensor  # (count,) long: source rows
+    weight: torch.Tensor  # (count, 1) float32
+
+
+@dataclass(frozen=True)
+class Group:
+    start: int  # rows [start, stop) share one activation
+    stop: int
+    activation: int
+    slots: tuple[Slot, ...]
+
+
+@dataclass(frozen=True)
+class Level:
+    start: int  # rows [start, stop) share one depth
+    stop: int
+    input_weights: torch.Tensor  # (stop - start, 4): weights from x, y, d, bias
+    groups: tuple[Group, ...]
+
+
+@dataclass(frozen=True)
+class RenderPlan:
+    """Everything about a batch of genomes the renderer needs, built once per batch."""
+
+    n_rows: int
+    n_outputs: int
+    levels: tuple[Level, ...]
+    output_rows: torch.Tensor  # (B, n_outputs) long: row of each genome's outputs
+    max_slot: int  # most rows one slot gathers
+
+    @property
+    def batch(self) -> int:
+        return int(self.output_rows.shape[0])
+
+
+def _relax(values: np.ndarray, r: np.ndarray, s: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """Longest paths: ``values[r, d] >= values[r, s] + 1`` for every link, to a fixpoint."""
+    width = values.shape[1]
+    flat = values.ravel()
+    src_at, dst_at = r * width + s, r * width + d
+    while True:
+        before = flat.copy()
+        np.maximum.at(flat, dst_at, flat[src_at] + 1)
+        if np.array_equal(before, flat):
+            return values
+
+
+def _links(batch: CppnBatch):
+    mask = batch.link_mask()
+    r = np.broadcast_to(np.arange(batch.size)[:, None], mask.shape)[mask]
+    return r, batch.src[mask].astype(np.int64), batch.dst[mask].astype(np.int64), \
+        batch.weight[mask]
+
+
+def _depths(batch: CppnBatch, r, s, d):
+    """``(settle, sferes_steps)``: each slot's depth (inputs 0, a node without incoming
+    link 1) and each genome's number of Sferes steps (longest input → output path + 1)."""
+    slots = np.arange(batch.act.shape[1])[None, :]
+    is_input = slots < N_INPUTS
+    settle = _relax(np.where(is_input, 0, 1) * np.ones((batch.size, 1), np.int64), r, s, d)
+    reach = _relax(np.where(is_input, 0, _UNREACHED) * np.ones((batch.size, 1), np.int64),
+                   r, s, d)
+    outputs = reach[:, N_INPUTS:N_INPUTS + batch.n_outputs]
+    steps = 1 + np.where(outputs >= 0, outputs, 0).max(axis=1)
+    return settle, steps
+
+
+def _expressed(batch: CppnBatch, r, s, d) -> np.ndarray:
+    """``(B, N)``: the outputs and every slot with a path to one."""
+    expr = np.zeros(batch.act.shape, dtype=bool)
+    expr[:, N_INPUTS:N_INPUTS + batch.n_outputs] = True
+    while True:
+        hit = expr[r, d] & ~expr[r, s]
+        if not hit.any():
+            return expr
+        expr[r[hit], s[hit]] = True
+
+
+def build_plan(genomes: Sequence, device: torch.device,
+               evaluation: str = "feed-forward") -> RenderPlan:
+    """Merge ``genomes`` (CppnGenome or PackedCppn, all with the same number of outputs)
+    into one layered graph.
+
+    ``evaluation="steps"`` computes what Sferes' synchronous steps give (see
+    :mod:`.cppn_steps`); ``"feed-forward"`` every node from its final inputs.
+    """
+    batch = CppnBatch.of(genomes)
+    r, s, d, w = _links(batch)
+    settle, steps = _depths(batch, r, s, d)
+    if evaluation == "steps":
+        if int(settle.max()) < 62:  # bit sets in int64 (always, for evolved genomes)
+            unrolled = unroll_steps(batch, settle, steps, r, s, d, w)
+        else:  # absurdly deep genomes: the per-genome reference
+            out_settle = settle[:, N_INPUTS:N_INPUTS + batch.n_outputs]
+            late = np.flatnonzero((out_settle > steps[:, None]).any(axis=1))
+            unrolled = batch.with_rows(late, [stepped_genome(batch.row(b).genome)
+                                              for b in late.tolist()]) if late.size else None
+        if unrolled is not None:
+            batch = unrolled
+            r, s, d, w = _links(batch)
+            settle, _ = _depths(batch, r, s, d)
+    n_out, width = batch.n_outputs, batch.act.shape[1]
+    expr = _expressed(batch, r, s, d)
+    # Rows: the expressed non-input nodes, by depth, activation, hidden in-degree, genome.
+    hidden = s >= N_INPUTS
+    hidden_in = np.bincount(r[hidden] * width + d[hidden],
+                            minlength=batch.size * width).reshape(batch.size, width)
+    planned = expr & (batch.act != DEAD)
+    planned[:, :N_INPUTS] = False
+    pb, ps = np.nonzero(planned)
+    act = batch.act[pb, ps].astype(np.int64)
+    depth = settle[pb, ps]
+    order = np.lexsort((ps, pb, -hidden_in[pb, ps], act, depth))
+    pb, ps, act, depth = pb[order], ps[order], act[order], depth[order]
+    n_nodes = len(pb)
+    row_of = np.full((batch.size, width), -1, dtype=np.int64)
+    row_of[pb, ps] = N_INPUTS + np.arange(n_nodes)
+    scale = _SCALE[act]  # per planned row
+
+    # Links into expressed nodes: from inputs → the input weights; from hidden → slots.
+    into = expr[r, d]
+    r, s, d, w = r[into], s[into], d[into], w[into]
+    drow = row_of[r, d]
+    input_weights = np.zeros((N_INPUTS + n_nodes, N_INPUTS), dtype=np.float64)
+    from_input = s < N_INPUTS
+    np.add.at(input_weights, (drow[from_input], s[from_input]),
+              w[from_input] * scale[drow[from_input] - N_INPUTS])
+    hr, hs, hw = drow[~from_input], row_of[r[~from_input], s[~from_input]], w[~from_input]
+    by_row = np.argsort(hr, kind="stable")  # keeps each row's links in genome order
+    hr, hs, hw = hr[by_row], hs[by_row], hw[by_row]
+    first = np.searchsorted(hr, hr, side="left")
+    rank = np.arange(len(hr)) - first  # k: the k-th hidden link into its row
+
+    # Groups: runs of equal (depth, activation) among the rows.
+    new_group = np.ones(n_nodes, dtype=bool)
+    new_group[1:] = (depth[1:] != depth[:-1]) | (act[1:] != act[:-1])
+    group_of_row = np.cumsum(new_group) - 1
+    group_start = np.flatnonzero(new_group)
+    group_stop = np.append(group_start[1:], n_nodes)
+    hg = group_of_row[hr - N_INPUTS]
+    slot_order = np.lexsort((hr, rank, hg))
+    hg, rank, hs = hg[slot_order], rank[slot_order], hs[slot_order]
+    hw = (hw * scale[hr - N_INPUTS])[slot_order]
+    new_slot = np.ones(len(hg), dtype=bool)
+    new_slot[1:] = (hg[1:] != hg[:-1]) | (rank[1:] != rank[:-1])
+    slot_start = np.flatnonzero(new_slot)
+    slot_stop = np.append(slot_start[1:], len(hg))
+
+    def tensor(values, dtype):
+        return torch.as_tensor(np.ascontiguousarray(values), dtype=dtype).to(device)
+
+    src_all = tensor(hs, torch.long)
+    weight_all = tensor(hw[:, None], torch.float32)
+    iw_all = tensor(input_weights, torch.float32)
+    slots_of_group: list[list[Slot]] = [[] for _ in range(len(group_start))]
+    for a, b in zip(slot_start.tolist(), slot_stop.tolist()):
+        slots_of_group[int(hg[a])].append(Slot(b - a, src_all[a:b], weight_all[a:b]))
+    max_slot = int((slot_stop - slot_start).max()) if len(slot_start) else 0
+
+    levels, groups = [], []
+    for g, (g0, g1) in enumerate(zip(group_start.tolist(), group_stop.tolist())):
+        groups.append(Group(N_INPUTS + g0, N_INPUTS + g1, int(act[g0]),
+                            tuple(slots_of_group[g])))
+        if g1 == n_nodes or depth[g1] != depth[g0]:  # the level ends with this group
+            start = groups[0].start
+            levels.append(Level(start, groups[-1].stop, iw_all[start:groups[-1].stop],
+                                tuple(groups)))
+            groups = []
+    outputs = row_of[:, N_INPUTS:N_INPUTS + n_out]
+    return RenderPlan(N_INPUTS + n_nodes, n_out, tuple(levels), tensor(outputs, torch.long),
+                      max_slot)

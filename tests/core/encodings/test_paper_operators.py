@@ -178,6 +178,7 @@ def test_batched_sferes_steps_match_the_per_genome_unrolling():
     # steps leave unsettled; the plan builder unrolls them all at once on arrays.
     from fooling_gui.core.encodings.cppn_render import render_cppns as render
 
+    differing = 0
     for channels, seed in ((1, 0), (3, 1)):
         enc = CppnEncoding(channels, (12, 12))
         rng = np.random.default_rng(seed)
@@ -188,4 +189,5 @@ def test_batched_sferes_steps_match_the_per_genome_unrolling():
         reference = render([stepped_genome(g.genome) for g in pop], (12, 12), enc.pixel_rule)
         plain = render(pop, (12, 12), enc.pixel_rule, evaluation="feed-forward")
         assert torch.equal(batched, reference)
-        assert (batched != plain).flatten(1).any(1).sum() > 0  # the case does occur
+        differing += int((batched != plain).flatten(1).any(1).sum())
+    assert differing > 0  # the case does occur

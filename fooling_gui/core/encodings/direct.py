@@ -80,6 +80,29 @@ class DirectParams:
         return self.mutation_rate * 0.5 ** (max(0, generation) // self.halve_every)
 
 
+class DirectPopulation(Sequence):
+    """One generation's genomes as one ``(B, C, H, W)`` tensor. Indexing gives a genome
+    of its own (a copy: a kept elite never pins the whole batch); slicing a view."""
+
+    def __init__(self, pixels: torch.Tensor):
+        self.pixels = pixels
+
+    def __len__(self) -> int:
+        return int(self.pixels.shape[0])
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return DirectPopulation(self.pixels[index])
+        return self.pixels[index].clone()
+
+
+def _as_batch(genomes: Sequence[torch.Tensor], device: torch.device) -> torch.Tensor:
+    """A fresh ``(B, C, H, W)`` float32 tensor of ``genomes`` on ``device``."""
+    if isinstance(genomes, DirectPopulation):
+        return genomes.pixels.to(device, torch.float32, copy=True)
+    return torch.stack([g.to(device, torch.float32) for g in genomes])
+
+
 def torch_generator(rng: np.random.Generator, device: torch.device) -> torch.Generator:
     """A torch generator seeded from ``rng``: the run stays reproducible from one numpy seed."""
     return torch.Generator(device=device).manual_seed(int(rng.integers(2**63 - 1)))
@@ -108,47 +131,43 @@ class DirectEncoding(Encoding):
     def genome_shape(self) -> tuple[int, int, int]:
         return (self.channels, *self.size)
 
-    def initial(self, n: int, rng: np.random.Generator) -> list[torch.Tensor]:
+    def initial(self, n: int, rng: np.random.Generator) -> DirectPopulation:
         gen = torch_generator(rng, self.device)
-        # One tensor per genome so a kept elite never pins a whole batch in memory.
-        return [torch.rand(self.genome_shape, generator=gen, device=self.device) for _ in range(n)]
+        return DirectPopulation(torch.rand((n, *self.genome_shape), generator=gen,
+                                           device=self.device))
 
     def mutate(self, parents: Sequence[torch.Tensor], rng: np.random.Generator,
-               generation: int, recombine: bool = True) -> list[torch.Tensor]:
+               generation: int, recombine: bool = True) -> DirectPopulation:
         """Children of consecutive parent pairs (the run draws parents independently and
         uniformly, as Sferes draws each pair): a pair is recombined by SBX with
-        probability ``crossover_rate``, otherwise copied; then every child mutates."""
-        if not parents:
-            return []
+        probability ``crossover_rate``, otherwise copied; then every child mutates.
+        The whole generation is one tensor, mutated in a few vectorised calls."""
+        if not len(parents):
+            return DirectPopulation(torch.empty((0, *self.genome_shape), device=self.device))
         gen = torch_generator(rng, self.device)
-        # One fresh tensor per child (parents stay intact, and a kept elite never pins a
-        # whole batch in memory), all mutated in one vectorised call.
-        children = [p.to(self.device, torch.float32, copy=True).contiguous() for p in parents]
+        children = _as_batch(parents, self.device)  # a fresh tensor: parents stay intact
         if recombine and self.params.crossover_rate > 0.0 and len(children) > 1:
             self._crossover_(children, rng, gen)
-        polynomial_mutation_many_(children, self.params.eta, 0.0, 1.0,
+        polynomial_mutation_many_([children], self.params.eta, 0.0, 1.0,
                                   self.params.rate_at(generation), gen,
                                   self.params.mutation_form)
-        return children
+        return DirectPopulation(children)
 
-    def _crossover_(self, children: list[torch.Tensor], rng: np.random.Generator,
+    def _crossover_(self, children: torch.Tensor, rng: np.random.Generator,
                     gen: torch.Generator) -> None:
         """Recombine a ``crossover_rate`` share of the pairs ``(2i, 2i + 1)`` by SBX."""
         n_pairs = len(children) // 2
         chosen = np.flatnonzero(rng.random(n_pairs) < self.params.crossover_rate)
         if chosen.size == 0:
             return
-        a = torch.stack([children[2 * i] for i in chosen])
-        b = torch.stack([children[2 * i + 1] for i in chosen])
-        c1, c2 = sbx_pairs(a, b, self.params.eta_crossover, 0.0, 1.0, gen,
-                           self.params.crossover_equal_genes)
-        for row, i in enumerate(chosen):
-            children[2 * i] = c1[row].clone()
-            children[2 * i + 1] = c2[row].clone()
+        first = torch.as_tensor(2 * chosen, device=children.device)
+        c1, c2 = sbx_pairs(children[first], children[first + 1], self.params.eta_crossover,
+                           0.0, 1.0, gen, self.params.crossover_equal_genes)
+        children[first], children[first + 1] = c1, c2
 
     def render(self, genomes: Sequence[torch.Tensor], size: tuple[int, int],
                window: tuple[int, int, int, int] | None = None) -> torch.Tensor:
-        images = torch.stack([g.to(self.device, torch.float32) for g in genomes])
+        images = _as_batch(genomes, self.device)
         space, levels = self.params.colour_space, self.params.pixel_levels
         if self.channels == 3 and space in EIGHT_BIT_SPACES:  # 8-bit levels in and out
             images = to_rgb(quantize_(images, levels), space, dim=1)
@@ -164,7 +183,7 @@ class DirectEncoding(Encoding):
         return images
 
     def pack(self, genomes: Sequence[torch.Tensor]) -> torch.Tensor:
-        if not genomes:
+        if not len(genomes):
             return torch.empty((0, *self.genome_shape))
         return torch.stack([g.detach().cpu() for g in genomes])
 

@@ -26,6 +26,7 @@ import torch
 
 from .cppn_arrays import DEAD, CppnBatch
 from .cppn_genome import ACTIVATIONS, N_INPUTS
+from .host_arrays import to_device
 from .cppn_steps import stepped_genome
 from .cppn_steps_arrays import unroll_steps
 
@@ -188,7 +189,7 @@ def build_plan(genomes: Sequence, device: torch.device,
     slot_stop = np.append(slot_start[1:], len(hg))
 
     def tensor(values, dtype):
-        return torch.as_tensor(np.ascontiguousarray(values), dtype=dtype).to(device)
+        return to_device(values, dtype, device)
 
     src_all = tensor(hs, torch.long)
     weight_all = tensor(hw[:, None], torch.float32)

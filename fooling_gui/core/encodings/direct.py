@@ -23,6 +23,7 @@ from ..errors import FoolingError
 from ..images import PIXEL_LEVELS, quantize_
 from .base import Encoding
 from .colour import COLOUR_SPACES, EIGHT_BIT_SPACES, to_rgb
+from .host_arrays import to_device
 from .polynomial_mutation import MUTATION_FORMS, polynomial_mutation_many_
 from .sbx_crossover import EQUAL_GENES, sbx_pairs
 
@@ -160,7 +161,7 @@ class DirectEncoding(Encoding):
         chosen = np.flatnonzero(rng.random(n_pairs) < self.params.crossover_rate)
         if chosen.size == 0:
             return
-        first = torch.as_tensor(2 * chosen, device=children.device)
+        first = to_device(2 * chosen, torch.long, children.device)
         c1, c2 = sbx_pairs(children[first], children[first + 1], self.params.eta_crossover,
                            0.0, 1.0, gen, self.params.crossover_equal_genes)
         children[first], children[first + 1] = c1, c2

@@ -113,6 +113,14 @@ def polynomial_mutation_many_(tensors: Sequence[torch.Tensor], eta: float, low: 
     if not tensors:
         return
     device = tensors[0].device
+    if device.type == "cuda" and len(tensors) == 1:
+        # One draw per value and a masked update: no value read back to the host (the
+        # positions below need their count), so the loop never waits for the GPU.
+        flat = tensors[0].view(-1)
+        chosen = torch.rand(flat.shape, generator=generator, device=device) < rate
+        flat.copy_(torch.where(chosen, _mutate_values(flat.clone(), eta, low, high, generator,
+                                                      form), flat))
+        return
     sizes = [t.numel() for t in tensors]
     positions = bernoulli_positions(sum(sizes), rate, generator, device)
     if len(set(sizes)) == 1:  # the usual case: a batch of same-shaped genomes

@@ -76,15 +76,21 @@ class RenderPlan:
 
 
 def _relax(values: np.ndarray, r: np.ndarray, s: np.ndarray, d: np.ndarray) -> np.ndarray:
-    """Longest paths: ``values[r, d] >= values[r, s] + 1`` for every link, to a fixpoint."""
-    width = values.shape[1]
-    flat = values.ravel()
-    src_at, dst_at = r * width + s, r * width + d
+    """Longest paths: ``values[..., r, d] >= values[..., r, s] + 1`` for every link, to a
+    fixpoint (one round per link of the longest path; each round writes only where a
+    link raises its target). ``values`` may stack several ``(B, N)``."""
+    width = values.shape[-1]
+    flat = values.reshape(-1)
+    stride = values.shape[-2] * width
+    offsets = np.arange(flat.size // stride)[:, None] * stride
+    src_at = (offsets + (r * width + s)[None, :]).ravel()
+    dst_at = (offsets + (r * width + d)[None, :]).ravel()
     while True:
-        before = flat.copy()
-        np.maximum.at(flat, dst_at, flat[src_at] + 1)
-        if np.array_equal(before, flat):
+        raised = flat[src_at] + 1
+        better = raised > flat[dst_at]
+        if not better.any():
             return values
+        np.maximum.at(flat, dst_at[better], raised[better])
 
 
 def _links(batch: CppnBatch):
@@ -99,9 +105,8 @@ def _depths(batch: CppnBatch, r, s, d):
     link 1) and each genome's number of Sferes steps (longest input → output path + 1)."""
     slots = np.arange(batch.act.shape[1])[None, :]
     is_input = slots < N_INPUTS
-    settle = _relax(np.where(is_input, 0, 1) * np.ones((batch.size, 1), np.int64), r, s, d)
-    reach = _relax(np.where(is_input, 0, _UNREACHED) * np.ones((batch.size, 1), np.int64),
-                   r, s, d)
+    both = np.stack([np.where(is_input, 0, 1), np.where(is_input, 0, _UNREACHED)])
+    settle, reach = _relax(both * np.ones((1, batch.size, 1), np.int64), r, s, d)
     outputs = reach[:, N_INPUTS:N_INPUTS + batch.n_outputs]
     steps = 1 + np.where(outputs >= 0, outputs, 0).max(axis=1)
     return settle, steps

@@ -58,10 +58,14 @@ def _input_rows(out: torch.Tensor, size: tuple[int, int], r0: int, r1: int,
 
     ``coordinates="pixel"`` (the paper's code, ``phen_grayscale_image.hpp``): x is the
     column index, y the row index, d the distance from the centre on a −1…1 grid
-    (corner pixels at ±1, so d = √2 in the corners). Rendered at another ``size`` than
-    the ``base`` size the genome was scored at, x and y are scaled so they still span
-    0…base−1: a larger render shows the same pattern, sampled more finely.
-    ``"smooth"``: x, y in [−1, 1] at pixel centres and d = √(x² + y²).
+    (corner pixels at ±1, so d = √2 in the corners). With weights up to ±10 on a
+    column index, most evolved patterns are far finer than a pixel: the scored image
+    is a sample of a pattern that a finer render would show differently (stripes
+    where the scored image has smooth bands). So a render at another ``size`` than
+    the ``base`` size the genome was scored at gives each pixel the coordinates of the
+    scored pixel it falls in: it keeps exactly the look of the scored image.
+    ``"smooth"``: x, y in [−1, 1] at pixel centres and d = √(x² + y²); any size shows
+    the same smooth pattern, more finely.
     """
     h, w = size
     c1 = w if c1 is None else c1
@@ -72,11 +76,14 @@ def _input_rows(out: torch.Tensor, size: tuple[int, int], r0: int, r1: int,
         bh, bw = base if base is not None else size
         cols = torch.arange(c0, c1, dtype=torch.float64, device=device)
         rows = torch.arange(r0, r1, dtype=torch.float64, device=device)
-        x.copy_(cols if bw == w else cols * ((bw - 1) / max(w - 1, 1)))
-        y.copy_((rows if bh == h else rows * ((bh - 1) / max(h - 1, 1)))[:, None])
+        if (bh, bw) != (h, w):  # the scored pixel each one falls in
+            cols = torch.floor(cols * (bw / w))
+            rows = torch.floor(rows * (bh / h))
+        x.copy_(cols)
+        y.copy_(rows[:, None])
         # As the original: the −1…1 grid in double, stored as float, d in double.
-        gx = (cols * (2.0 / (w - 1)) - 1.0 if w > 1 else cols * 0.0).float().double()
-        gy = (rows * (2.0 / (h - 1)) - 1.0 if h > 1 else rows * 0.0).float().double()
+        gx = (cols * (2.0 / (bw - 1)) - 1.0 if bw > 1 else cols * 0.0).float().double()
+        gy = (rows * (2.0 / (bh - 1)) - 1.0 if bh > 1 else rows * 0.0).float().double()
         d.copy_(torch.sqrt(gx[None, :] ** 2 + gy[:, None] ** 2))
     else:
         cols = torch.arange(c0, c1, dtype=torch.float32, device=device)

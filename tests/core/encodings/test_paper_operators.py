@@ -57,21 +57,23 @@ def test_smooth_coordinates_are_the_named_alternative():
     assert smooth.tolist() == pytest.approx([0.75, 0.25, 0.25, 0.75])
 
 
-def test_a_larger_render_scales_the_coordinates_and_keeps_the_look():
-    # Rendered at 4× the scored size, the columns still run from 0 to W - 1.
+def test_a_larger_render_keeps_exactly_the_look_of_the_scored_image():
+    # Pixel coordinates: each enlarged pixel takes the coordinates of the scored pixel
+    # it falls in (the pattern is far finer than a pixel; a finer sample would differ).
     rule = PixelRule(coordinates="pixel", base=(3, 4))
     x = render_cppns([genome(["linear"], conns=[(X, 4, 0.1)])], (9, 10), rule)[0, 0, 0] * 30
-    assert x.tolist() == pytest.approx([k / 3 for k in range(10)], abs=1e-5)
+    assert x.tolist() == pytest.approx([0, 0, 0, 1, 1, 2, 2, 2, 3, 3], abs=1e-5)
     enc = CppnEncoding(1, (28, 28))
     rng = np.random.default_rng(2)
     pop = enc.initial(16, rng)
     for gen in range(10):
         pop = enc.mutate(pop, rng, gen)
     small = enc.render(pop, (28, 28))
-    down = F.adaptive_avg_pool2d(enc.render(pop, (280, 280)), (28, 28))
-    same = (down - small).abs().mean().item()
-    other = (down - small.roll(1, dims=0)).abs().mean().item()
-    assert same < other / 3
+    large = enc.render(pop, (280, 280))
+    assert torch.equal(large, small.repeat_interleave(10, 2).repeat_interleave(10, 3))
+    big = enc.render_large(pop[0], (100, 100))  # not a multiple: still the scored pixels
+    picked = (np.arange(100) * 28) // 100
+    assert np.array_equal(big[:, :, 0], np.round(small[0, 0].numpy() * 255)[picked][:, picked])
 
 
 def test_pixels_are_truncated_to_8_bit_levels_as_int_color_value_times_255():

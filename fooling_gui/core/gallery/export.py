@@ -145,6 +145,9 @@ def export_gallery(elites: Sequence[Elite], prov: Provenance, out_dir: str | Pat
             "elites": entries,
         }
         title = f"{prov.model_label} · {prov.encoding} · seed {prov.seed} · generation {prov.generations}"
+        if prov.config.get("preset"):  # how the images were made, at a glance
+            changed = [f"{k}={v}" for k, v in prov.config.get("encoding_params", {}).items()]
+            title += f" · {prov.config['preset']} preset" + "".join(f", {c}" for c in changed)
         write_png(work / "contact_sheet.png", contact_sheet(list(elites), title=title))
         (work / "index.html").write_text(gallery_html(manifest), encoding="utf-8")
         (work / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")

@@ -7,13 +7,14 @@ it is array work over the padded :class:`~.cppn_arrays.CppnBatch`:
 1. depths (longest path from the inputs; a node with no incoming link sits at 1) and
    the nodes with a path to an output, by relaxing all links of all genomes at once
    until nothing changes (as many rounds as the deepest genome is deep);
-2. one sort of the expressed nodes by (depth, activation, hidden in-degree, genome)
-   gives every node its row;
-3. one sort of the links between hidden rows by (group, k-th incoming link, row)
-   gives the "slots": slot ``k`` of a group gathers the ``k``-th hidden link of each
-   of its rows, which are a prefix of the group.
+2. one sort of the expressed nodes by (depth, activation, genome) gives every node
+   its row, so a level's rows of one activation are contiguous;
+3. one sort of the links between hidden rows by (level, k-th incoming link, row)
+   gives the "slots": slot ``k`` of a level gathers the ``k``-th hidden link of each
+   of its rows that has one and adds it in (one gather and one indexed add per slot,
+   so a node sums its links in its own fixed order, whatever the batch).
 
-Only the level/group/slot bookkeeping (a few hundred entries) is a Python loop.
+Only the level/group/slot bookkeeping (a few dozen entries) is a Python loop.
 """
 
 from __future__ import annotations
@@ -39,8 +40,9 @@ _UNREACHED = -(1 << 20)
 
 @dataclass(frozen=True)
 class Slot:
-    count: int  # the first ``count`` rows of the group receive this slot
+    count: int  # links in this slot
     src: torch.Tensor  # (count,) long: source rows
+    dst: torch.Tensor  # (count,) long: the rows they feed (each at most once)
     weight: torch.Tensor  # (count, 1) float32
 
 
@@ -49,7 +51,6 @@ class Group:
     start: int  # rows [start, stop) share one activation
     stop: int
     activation: int
-    slots: tuple[Slot, ...]
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class Level:
     start: int  # rows [start, stop) share one depth
     stop: int
     input_weights: torch.Tensor  # (stop - start, 4): weights from x, y, d, bias
+    slots: tuple[Slot, ...]  # slot k: every row's k-th link from a hidden row
     groups: tuple[Group, ...]
 
 
@@ -137,27 +139,26 @@ def build_plan(genomes: Sequence, device: torch.device,
     if evaluation == "steps":
         if int(settle.max()) < 62:  # bit sets in int64 (always, for evolved genomes)
             unrolled = unroll_steps(batch, settle, steps, r, s, d, w)
+            if unrolled is not None:
+                batch, settle = unrolled
+                r, s, d, w = _links(batch)
         else:  # absurdly deep genomes: the per-genome reference
             out_settle = settle[:, N_INPUTS:N_INPUTS + batch.n_outputs]
             late = np.flatnonzero((out_settle > steps[:, None]).any(axis=1))
-            unrolled = batch.with_rows(late, [stepped_genome(batch.row(b).genome)
-                                              for b in late.tolist()]) if late.size else None
-        if unrolled is not None:
-            batch = unrolled
-            r, s, d, w = _links(batch)
-            settle, _ = _depths(batch, r, s, d)
+            if late.size:
+                batch = batch.with_rows(late, [stepped_genome(batch.row(b).genome)
+                                               for b in late.tolist()])
+                r, s, d, w = _links(batch)
+                settle, _ = _depths(batch, r, s, d)
     n_out, width = batch.n_outputs, batch.act.shape[1]
     expr = _expressed(batch, r, s, d)
     # Rows: the expressed non-input nodes, by depth, activation, hidden in-degree, genome.
-    hidden = s >= N_INPUTS
-    hidden_in = np.bincount(r[hidden] * width + d[hidden],
-                            minlength=batch.size * width).reshape(batch.size, width)
     planned = expr & (batch.act != DEAD)
     planned[:, :N_INPUTS] = False
     pb, ps = np.nonzero(planned)
     act = batch.act[pb, ps].astype(np.int64)
     depth = settle[pb, ps]
-    order = np.lexsort((ps, pb, -hidden_in[pb, ps], act, depth))
+    order = np.lexsort((ps, pb, act, depth))
     pb, ps, act, depth = pb[order], ps[order], act[order], depth[order]
     n_nodes = len(pb)
     row_of = np.full((batch.size, width), -1, dtype=np.int64)
@@ -178,40 +179,45 @@ def build_plan(genomes: Sequence, device: torch.device,
     first = np.searchsorted(hr, hr, side="left")
     rank = np.arange(len(hr)) - first  # k: the k-th hidden link into its row
 
-    # Groups: runs of equal (depth, activation) among the rows.
-    new_group = np.ones(n_nodes, dtype=bool)
-    new_group[1:] = (depth[1:] != depth[:-1]) | (act[1:] != act[:-1])
-    group_of_row = np.cumsum(new_group) - 1
+    # Levels: runs of equal depth; groups: runs of equal (depth, activation).
+    new_level = np.ones(n_nodes, dtype=bool)
+    new_level[1:] = depth[1:] != depth[:-1]
+    new_group = new_level.copy()
+    new_group[1:] |= act[1:] != act[:-1]
+    level_of_row = np.cumsum(new_level) - 1
     group_start = np.flatnonzero(new_group)
     group_stop = np.append(group_start[1:], n_nodes)
-    hg = group_of_row[hr - N_INPUTS]
-    slot_order = np.lexsort((hr, rank, hg))
-    hg, rank, hs = hg[slot_order], rank[slot_order], hs[slot_order]
+    hl = level_of_row[hr - N_INPUTS]
+    slot_order = np.lexsort((hr, rank, hl))
+    hl, rank, hs = hl[slot_order], rank[slot_order], hs[slot_order]
     hw = (hw * scale[hr - N_INPUTS])[slot_order]
-    new_slot = np.ones(len(hg), dtype=bool)
-    new_slot[1:] = (hg[1:] != hg[:-1]) | (rank[1:] != rank[:-1])
+    hd = hr[slot_order]
+    new_slot = np.ones(len(hl), dtype=bool)
+    new_slot[1:] = (hl[1:] != hl[:-1]) | (rank[1:] != rank[:-1])
     slot_start = np.flatnonzero(new_slot)
-    slot_stop = np.append(slot_start[1:], len(hg))
+    slot_stop = np.append(slot_start[1:], len(hl))
 
     def tensor(values, dtype):
         return to_device(values, dtype, device)
 
     src_all = tensor(hs, torch.long)
+    dst_all = tensor(hd, torch.long)
     weight_all = tensor(hw[:, None], torch.float32)
     iw_all = tensor(input_weights, torch.float32)
-    slots_of_group: list[list[Slot]] = [[] for _ in range(len(group_start))]
+    n_levels = int(level_of_row[-1]) + 1 if n_nodes else 0
+    slots_of_level: list[list[Slot]] = [[] for _ in range(n_levels)]
     for a, b in zip(slot_start.tolist(), slot_stop.tolist()):
-        slots_of_group[int(hg[a])].append(Slot(b - a, src_all[a:b], weight_all[a:b]))
+        slots_of_level[int(hl[a])].append(Slot(b - a, src_all[a:b], dst_all[a:b],
+                                                weight_all[a:b]))
     max_slot = int((slot_stop - slot_start).max()) if len(slot_start) else 0
 
     levels, groups = [], []
-    for g, (g0, g1) in enumerate(zip(group_start.tolist(), group_stop.tolist())):
-        groups.append(Group(N_INPUTS + g0, N_INPUTS + g1, int(act[g0]),
-                            tuple(slots_of_group[g])))
+    for g0, g1 in zip(group_start.tolist(), group_stop.tolist()):
+        groups.append(Group(N_INPUTS + g0, N_INPUTS + g1, int(act[g0])))
         if g1 == n_nodes or depth[g1] != depth[g0]:  # the level ends with this group
-            start = groups[0].start
-            levels.append(Level(start, groups[-1].stop, iw_all[start:groups[-1].stop],
-                                tuple(groups)))
+            start, stop = groups[0].start, groups[-1].stop
+            levels.append(Level(start, stop, iw_all[start:stop],
+                                tuple(slots_of_level[len(levels)]), tuple(groups)))
             groups = []
     outputs = row_of[:, N_INPUTS:N_INPUTS + n_out]
     return RenderPlan(N_INPUTS + n_nodes, n_out, tuple(levels), tensor(outputs, torch.long),

@@ -4,18 +4,17 @@ Method (the plan: :mod:`.cppn_plan`). Nodes with no path to an output are droppe
 evolved genomes). All genomes are merged into one big acyclic graph whose node values
 are the rows of one ``(rows, pixels)`` tensor: rows 0–3 are the shared inputs ``x, y,
 d, bias``; every other node of every genome gets its own row. Rows are sorted by depth
-(longest path from the inputs), then activation, then number of incoming hidden
-connections (most first), so for one depth level:
+(longest path from the inputs), then activation, so for one depth level:
 
 * connections from the inputs are four broadcast multiply-adds (x, y, d, bias) that
   also initialise the level's rows;
 * the other connections are applied in "slots": slot ``k`` holds the ``k``-th hidden
-  connection of every node that has one, and those nodes form a prefix of their
-  activation group, so a slot is one gather and one fused multiply-add;
+  connection of every node of the level that has one, so a slot is one gather, one
+  multiply and one indexed add;
 * each activation is one contiguous slice, applied in place — no function is
   evaluated where it is not used.
 
-A batch costs ``levels × activations × slots`` tensor ops (a few hundred) per pixel
+A batch costs ``levels × (slots + activations)`` tensor ops (about a hundred) per pixel
 block whatever its size. Pixels are processed in blocks of whole image rows that keep
 the value tensor small (cache friendly and within a memory budget); the same loop
 renders one genome at 4000×4000 px as a uint8 image, block by block.
@@ -117,11 +116,11 @@ def _evaluate_(values: torch.Tensor, plan: RenderPlan, gather: torch.Tensor) -> 
         w = level.input_weights
         block = torch.mul(w[:, 0:1], x, out=values[level.start:level.stop])
         block.addcmul_(w[:, 1:2], y).addcmul_(w[:, 2:3], d).add_(w[:, 3:4])
+        for slot in level.slots:  # each row gets its k-th hidden link from slot k
+            taken = gather[: slot.count]
+            torch.index_select(values, 0, slot.src, out=taken)
+            values.index_add_(0, slot.dst, taken.mul_(slot.weight))
         for group in level.groups:
-            for slot in group.slots:
-                taken = gather[: slot.count]
-                torch.index_select(values, 0, slot.src, out=taken)
-                values[group.start:group.start + slot.count].addcmul_(taken, slot.weight)
             _activate_(values[group.start:group.stop], group.activation)
 
 

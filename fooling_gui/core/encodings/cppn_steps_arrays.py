@@ -19,9 +19,12 @@ from .cppn_genome import N_INPUTS
 
 
 def unroll_steps(batch: CppnBatch, settle: np.ndarray, steps: np.ndarray,
-                 r: np.ndarray, s: np.ndarray, d: np.ndarray, w: np.ndarray) -> CppnBatch | None:
-    """The batch with Sferes' step semantics made explicit, or None when every output
-    settles in time. ``settle``/``steps``/links as computed by the plan builder."""
+                 r: np.ndarray, s: np.ndarray, d: np.ndarray, w: np.ndarray,
+                 ) -> tuple[CppnBatch, np.ndarray] | None:
+    """The batch with Sferes' step semantics made explicit, and a depth for each of its
+    slots that puts every node after its sources (a copy for step ``k`` at ``k``, a
+    rewired output at ``steps``); None when every output settles in time.
+    ``settle``/``steps``/links as computed by the plan builder."""
     n_out = batch.n_outputs
     outputs = slice(N_INPUTS, N_INPUTS + n_out)
     if not (settle[:, outputs] > steps[:, None]).any():
@@ -33,10 +36,11 @@ def unroll_steps(batch: CppnBatch, settle: np.ndarray, steps: np.ndarray,
     flat = need.ravel()
     src_at, dst_at = r * width + s, r * width + d
     while True:
-        before = flat.copy()
-        np.bitwise_or.at(flat, src_at, flat[dst_at] >> 1)
-        if np.array_equal(before, flat):
+        wanted = flat[dst_at] >> 1
+        new = (flat[src_at] | wanted) != flat[src_at]
+        if not new.any():
             break
+        np.bitwise_or.at(flat, src_at[new], wanted[new])
     below = (np.int64(1) << settle.astype(np.int64)) - 1  # steps before settling
     partial = need & below & ~np.int64(1)  # step 0 needs no copy: the value is 0
     partial[:, :N_INPUTS] = 0
@@ -92,5 +96,10 @@ def unroll_steps(batch: CppnBatch, settle: np.ndarray, steps: np.ndarray,
     dst = np.zeros((b_count, e), dtype=np.int32)
     weight = np.zeros((b_count, e), dtype=np.float64)
     src[all_r, cols], dst[all_r, cols], weight[all_r, cols] = all_s, all_d, all_w
+    depth = np.zeros(act.shape, dtype=np.int64)
+    depth[:, :width] = settle
+    depth[cb, new_slot] = ck
+    late_b, late_n = np.nonzero(late_output)
+    depth[late_b, late_n] = steps[late_b]
     return CppnBatch(act, ids, src, dst, weight, n_conns.astype(np.int64),
-                     n_nodes.astype(np.int64), n_out)
+                     n_nodes.astype(np.int64), n_out), depth

@@ -189,7 +189,7 @@ def node_depths(genome: CppnGenome) -> dict[int, int]:
 
 def expressed_nodes(genome: CppnGenome) -> set[int]:
     """Ids of the outputs and of every node with a path to an output (the rest cannot
-    change the image and need not be computed)."""
+    change the image; the render plan finds the same set on arrays)."""
     parents: dict[int, list[int]] = {n.id: [] for n in genome.nodes}
     for c in genome.connections:
         parents[c.dst].append(c.src)
@@ -201,32 +201,6 @@ def expressed_nodes(genome: CppnGenome) -> set[int]:
                 seen.add(p)
                 stack.append(p)
     return seen
-
-
-def expressed_depths(genome: CppnGenome) -> dict[int, int]:
-    """:func:`node_depths` of the :func:`expressed_nodes` only, in one pass: what a
-    renderer needs for every offspring of every generation, so kept cheap."""
-    inputs = set(genome.input_ids)
-    parents: dict[int, list[int]] = {n.id: [] for n in genome.nodes}
-    for c in genome.connections:
-        parents[c.dst].append(c.src)
-    depth: dict[int, int] = {i: 0 for i in inputs}
-    open_: set[int] = set()  # expanded, waiting for their parents
-    stack = [(i, False) for i in genome.output_ids]
-    while stack:  # depth-first from the outputs; a node is done after its parents
-        i, expanded = stack.pop()
-        if expanded:
-            depth[i] = 1 + max((depth[p] for p in parents[i]), default=0)
-            open_.discard(i)
-            continue
-        if i in depth:
-            continue
-        if i in open_:
-            raise ValueError("the genome has a cycle")
-        open_.add(i)
-        stack.append((i, True))
-        stack.extend((p, False) for p in parents[i] if p not in depth)
-    return depth
 
 
 def layered_nodes(genome: CppnGenome) -> list[list[int]]:

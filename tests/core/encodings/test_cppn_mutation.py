@@ -250,19 +250,6 @@ def test_batch_mutation_changes_weights_at_the_papers_rate_and_keeps_genomes_val
     assert all(-10 <= k.weight <= 10 for g in genomes for k in g.connections)
 
 
-def test_expressed_depths_are_the_depths_of_the_expressed_nodes():
-    from fooling_gui.core.encodings.cppn_genome import (
-        expressed_depths,
-        expressed_nodes,
-        node_depths,
-    )
-
-    for g in grown(generations=60):
-        depths, used = node_depths(g), expressed_nodes(g)
-        got = {i: d for i, d in expressed_depths(g).items() if i not in g.input_ids}
-        assert got == {i: depths[i] for i in used if i not in g.input_ids}
-
-
 @pytest.mark.parametrize("choice", ["sferes", "unlinked"])
 def test_batched_operators_follow_the_per_genome_reference(choice):
     # The loop mutates whole populations as arrays; the per-genome object version is

@@ -187,13 +187,12 @@ def node_depths(genome: CppnGenome) -> dict[int, int]:
     return depth
 
 
-def expressed_nodes(genome: CppnGenome) -> set[int]:
-    """Ids of the outputs and of every node with a path to an output (the rest cannot
-    change the image; the render plan finds the same set on arrays)."""
-    parents: dict[int, list[int]] = {n.id: [] for n in genome.nodes}
-    for c in genome.connections:
+def ancestors_or_self(nodes, connections, start) -> set[int]:
+    """Ids in ``start`` and of every node with a path to one of them."""
+    parents: dict[int, list[int]] = {n.id: [] for n in nodes}
+    for c in connections:
         parents[c.dst].append(c.src)
-    seen = set(genome.output_ids)
+    seen = set(start)
     stack = list(seen)
     while stack:
         for p in parents[stack.pop()]:
@@ -201,6 +200,12 @@ def expressed_nodes(genome: CppnGenome) -> set[int]:
                 seen.add(p)
                 stack.append(p)
     return seen
+
+
+def expressed_nodes(genome: CppnGenome) -> set[int]:
+    """Ids of the outputs and of every node with a path to an output (the rest cannot
+    change the image; the render plan finds the same set on arrays)."""
+    return ancestors_or_self(genome.nodes, genome.connections, genome.output_ids)
 
 
 def layered_nodes(genome: CppnGenome) -> list[list[int]]:

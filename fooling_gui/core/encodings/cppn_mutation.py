@@ -36,6 +36,7 @@ from .cppn_genome import (
     CppnConnection,
     CppnGenome,
     CppnNode,
+    ancestors_or_self,
     initial_genome,
     topological_order,
 )
@@ -180,27 +181,13 @@ def _mutate_activations(nodes: list[CppnNode], params: CppnParams,
     return out
 
 
-def _ancestors_or_self(nodes, conns, src: int) -> set[int]:
-    """Ids of ``src`` and of every node with a path to it."""
-    parents: dict[int, list[int]] = {n.id: [] for n in nodes}
-    for c in conns:
-        parents[c.dst].append(c.src)
-    seen, stack = {src}, [src]
-    while stack:
-        for p in parents[stack.pop()]:
-            if p not in seen:
-                seen.add(p)
-                stack.append(p)
-    return seen
-
-
 def _add_connection_sferes(nodes, conns, params, rng):
     """Sferes' ``DnnFF::_add_conn``: a source among the non-outputs, then a target among
     the non-inputs that are not its ancestors (nor itself); an existing link to that
     target gets a parallel one."""
     sources = [n.id for n in nodes if n.kind != "output"]
     src = sources[rng.integers(len(sources))]
-    banned = _ancestors_or_self(nodes, conns, src)
+    banned = ancestors_or_self(nodes, conns, [src])
     targets = [n.id for n in nodes if n.kind != "input" and n.id not in banned]
     if not targets:
         return conns

@@ -8,7 +8,7 @@ run's config, the rest follow the preset.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -68,16 +69,23 @@ class AdvancedSettings(QGroupBox):
         self._form.addRow("Preset", self.preset)
         self._note = QLabel("", objectName="muted")
         self._note.setWordWrap(True)
+        # About twenty rows: they scroll inside the panel rather than stretch the window.
+        self._scroll = QScrollArea()
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self._scroll.setWidget(self._body)
+        self._scroll.setMaximumHeight(320)
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         col = QVBoxLayout(self)
         col.setContentsMargins(6, 2, 6, 6)
-        col.addWidget(self._body)
+        col.addWidget(self._scroll)
         col.addWidget(self._note)
         self._editors: dict[str, QWidget] = {}
         self._encoding = "cppn"
         self._building = False
         self.preset.activated.connect(self._preset_changed)
-        self.toggled.connect(self._body.setVisible)
-        self._body.setVisible(False)
+        self.toggled.connect(self._scroll.setVisible)
+        self._scroll.setVisible(False)
         self._rebuild()
 
     # -- what the run uses ---------------------------------------------------------

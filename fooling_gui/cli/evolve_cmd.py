@@ -30,6 +30,18 @@ def add_parser(sub) -> None:
     p.add_argument("--save-run", type=Path, metavar="FILE", help="also save the run to resume later")
     p.add_argument("--resume", type=Path, metavar="FILE",
                    help="continue a saved run (its model, encoding and seed) up to --generations")
+    p.add_argument("--eval-batch", type=positive_int, metavar="N",
+                   help="score offspring in forward passes of N images (default: all at once; "
+                   "64 for ImageNet models; with --ray: batch / workers)")
+    ray = p.add_argument_group("spreading one run over Ray (pip install 'fooling-gui[cluster]')")
+    ray.add_argument("--ray", nargs="?", const="local", metavar="ADDRESS",
+                     help="render and score each generation on Ray actors: alone, on this "
+                     "machine's cores; auto or HOST:PORT joins a cluster. The result equals "
+                     "a run in one process with the same --eval-batch")
+    ray.add_argument("--workers", type=positive_int, metavar="N",
+                     help="actors holding the model (default: the cluster's CPUs / threads)")
+    ray.add_argument("--worker-threads", type=positive_int, default=1, metavar="N",
+                     help="torch threads (Ray CPUs) per actor (default: 1)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--json", action="store_true", help="print the manifest summary as JSON")
     p.set_defaults(func=run)
@@ -51,7 +63,7 @@ def parse_classes(text: str | None, class_names: tuple[str, ...]) -> tuple[int, 
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..core.evolution import DEFAULT_BATCH, EvolutionRun, RunConfig, load_run, save_run
+    from ..core.evolution import EvolutionRun, config_for_model, load_run, save_run
     from ..core.formatting import format_confidence
     from ..core.gallery import Provenance, export_gallery
     from ..core.gallery.export import check_destination
@@ -65,15 +77,17 @@ def run(args: argparse.Namespace) -> int:
     else:
         ten_crop, params = settings_from_args(args)
         classifier = load_model_from_args(args)
-        kind = "mnist" if classifier.spec.channels == 1 else "imagenet"
-        config = RunConfig(
-            model=args.model, encoding=args.encoding, generations=args.generations,
-            batch=args.batch or DEFAULT_BATCH[(kind, args.encoding)],
+        config = config_for_model(
+            classifier.spec, model=args.model, encoding=args.encoding,
+            generations=args.generations, batch=args.batch, eval_batch=args.eval_batch,
             classes=parse_classes(args.classes, classifier.spec.class_names), seed=args.seed,
             device=resolve_device(args.device), random_init=args.random_init,
-            ten_crop=ten_crop, eval_batch=64 if kind == "imagenet" else None,
-            preset=args.preset, encoding_params=params)
+            ten_crop=ten_crop, preset=args.preset, encoding_params=params)
         evo = EvolutionRun(config, classifier=classifier)
+    if args.ray is not None:
+        from ..core.cluster.distributed_run import distribute
+
+        distribute(evo, args.ray, args.workers, args.worker_threads)
 
     total = evo.config.generations + 1
     bar = progress(total=total, desc=f"{evo.spec.label} {evo.config.encoding}", unit="gen",
@@ -89,6 +103,8 @@ def run(args: argparse.Namespace) -> int:
         interrupted = True  # keep what was found: export it below
     finally:
         bar.close()
+        if evo.evaluator is not None:
+            evo.evaluator.close()
 
     if args.save_run:
         save_run(evo, args.save_run)

@@ -106,3 +106,19 @@ class RunConfig:
         if known.get("classes") is not None:
             known["classes"] = tuple(known["classes"])
         return cls(**known)
+
+
+def config_for_model(spec, *, encoding: str = "direct", batch: int | None = None,
+                     eval_batch: int | None = None, **fields) -> RunConfig:
+    """A RunConfig for the model ``spec`` describes, with the defaults that depend on it
+    (the command line and sweeps both build runs here):
+
+    * ``batch`` None: the paper's offspring per generation for the model's kind;
+    * ``eval_batch`` None: forward passes of at most 64 images for ImageNet-sized
+      models (memory), the whole batch for MNIST-sized ones.
+
+    Other ``fields`` are :class:`RunConfig`'s.
+    """
+    kind = "mnist" if spec.channels == 1 else "imagenet"
+    return RunConfig(encoding=encoding, batch=batch or DEFAULT_BATCH[(kind, encoding)],
+                     eval_batch=eval_batch or (64 if kind == "imagenet" else None), **fields)

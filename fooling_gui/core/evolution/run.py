@@ -82,6 +82,9 @@ class EvolutionRun:
         self._pending_improved: set[int] = set()
         self._pending_from = 0  # index into history of the first stats not yet in a snapshot
         self.clock = None  # a StageClock while bench --split measures the stages
+        # Scores offspring elsewhere when set (core.cluster: Ray actors): an object with
+        # ``evaluate(genomes, archive) -> (probabilities, winner_images | None)``.
+        self.evaluator = None
 
     @property
     def finished(self) -> bool:
@@ -151,17 +154,22 @@ class EvolutionRun:
             genomes = self._offspring_genomes(generation)
             if clock is not None:
                 clock.lap("ask")
-            images, probs = self.evaluate(genomes)
-            if self.render_window is None:
-                improved = self.archive.tell(genomes, probs, generation,
-                                             lambda rows: to_uint8(images[torch.as_tensor(rows)]))
+            if self.evaluator is None:
+                images, probs = self.evaluate(genomes)
+                winners = None if self.render_window is not None else (
+                    lambda rows: to_uint8(images[torch.as_tensor(rows)]))
+            else:  # scored elsewhere: only the images of rows that may win come back
+                images = None
+                probs, winners = self.evaluator.evaluate(genomes, self.archive)
+            if winners is not None:
+                improved = self.archive.tell(genomes, probs, generation, winners)
             else:  # only the crop was rendered: draw whole elites when they are looked at
                 improved = self.archive.tell(genomes, probs, generation, draw=self._draw_full)
             k = min(OFFSPRING_PREVIEW, len(genomes))
             # Converted (or re-rendered) only when a snapshot asks for them.
             self._offspring = None
             self._offspring_genomes_kept = genomes[:k]
-            self._offspring_images_kept = images[:k] if self.render_window is None else None
+            self._offspring_images_kept = images[:k] if images is not None and winners else None
             self._offspring_best = probs[:k][:, self.archive.class_indices].max(axis=1)
         if clock is not None:
             clock.lap("tell")

@@ -1,0 +1,120 @@
+"""Joining Ray: the optional extra, a local instance by default, one-sentence errors.
+
+Ray is imported only here and only when a sweep or ``evolve --ray`` asks for it, so the
+rest of fooling-gui works without the ``cluster`` extra. Without an address Ray starts
+on this machine with its cores; ``auto`` joins the cluster started on this machine with
+``ray start``; ``HOST:PORT`` joins the head node at that address.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+
+from ..errors import FoolingError
+
+INSTALL_HINT = "pip install 'fooling-gui[cluster]'"
+# How long joining may take before the address is called unreachable. Ray itself keeps
+# retrying a dead address for minutes.
+CONNECT_TIMEOUT_S = 5.0
+
+
+def import_ray():
+    """The ``ray`` module, or FoolingError saying how to install the extra."""
+    try:
+        import ray
+    except ImportError:
+        raise FoolingError("Sweeps and --ray need Ray, which is not installed: "
+                           f"{INSTALL_HINT}.") from None
+    return ray
+
+
+def connect(address: str | None = None, num_cpus: int | None = None):
+    """Start or join Ray; returns the ``ray`` module, ready.
+
+    Args:
+        address: None or ``"local"``: start Ray on this machine (``num_cpus`` cores,
+            default all); ``"auto"``: the cluster started here with ``ray start``;
+            ``"HOST:PORT"``: that cluster's head node.
+        num_cpus: cores a local instance may use.
+
+    Reuses an instance this process already joined (tests share one).
+
+    Raises:
+        FoolingError: Ray is missing, or the cluster cannot be reached.
+    """
+    ray = import_ray()
+    if ray.is_initialized():
+        return ray
+    target = None if address in (None, "", "local") else str(address).strip()
+    if target is not None:
+        target = _reachable_address(ray, target)
+    try:
+        ray.init(address=target or "local", num_cpus=num_cpus if target is None else None,
+                 include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING,
+                 configure_logging=True)
+    except (ConnectionError, TimeoutError) as exc:
+        raise FoolingError(_unreachable(address, exc)) from None
+    except RuntimeError as exc:  # e.g. another Ray version on the cluster
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise FoolingError(f"Could not join the Ray cluster at {address}: {first.rstrip('.')}.") from None
+    return ray
+
+
+def _reachable_address(ray, address: str) -> str:
+    """``address`` as Ray will use it, after checking something listens there (Ray
+    would otherwise retry an unreachable address for minutes)."""
+    from ray._private import services
+
+    try:
+        canonical = services.canonicalize_bootstrap_address(address)
+    except ConnectionError:  # "auto" and nothing started here
+        raise FoolingError("No Ray cluster is running on this machine: start one with "
+                           "`ray start --head`, or give its address (HOST:PORT).") from None
+    except ValueError:
+        raise FoolingError(f"{address!r} is not a Ray address; give HOST:PORT, auto, or "
+                           "nothing for a local instance.") from None
+    if canonical is None:
+        return None
+    host, _, port = canonical.rpartition(":")
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_TIMEOUT_S):
+            pass
+    except (OSError, ValueError) as exc:
+        raise FoolingError(_unreachable(address, exc)) from None
+    return canonical
+
+
+def _unreachable(address, exc: BaseException) -> str:
+    reason = getattr(exc, "strerror", None) or type(exc).__name__
+    return (f"Could not reach a Ray cluster at {address} ({reason}): start one there with "
+            "`ray start --head`, or check the address.")
+
+
+def cluster_cpus(ray) -> int:
+    """Cores the joined cluster offers (at least 1)."""
+    return max(1, int(ray.cluster_resources().get("CPU", 1)))
+
+
+def node_count(ray) -> int:
+    """Live nodes in the joined cluster."""
+    return sum(1 for n in ray.nodes() if n.get("Alive"))
+
+
+def remote_error(exc: BaseException) -> BaseException:
+    """What to raise for an exception from ``ray.get``: a worker's FoolingError as
+    itself, a lost worker or node as one sentence, anything else (a bug) unchanged."""
+    from ray import exceptions as rex
+
+    cause = getattr(exc, "cause", None)
+    if isinstance(cause, FoolingError):
+        return FoolingError(str(cause))
+    lost = tuple(getattr(rex, name) for name in ("ActorDiedError", "WorkerCrashedError",
+                                                 "NodeDiedError", "OutOfMemoryError",
+                                                 "ActorUnavailableError")
+                 if hasattr(rex, name))
+    if isinstance(exc, lost):
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        return FoolingError(f"A Ray worker was lost ({type(exc).__name__}: "
+                            f"{first[:200].rstrip('.')}).")
+    return exc

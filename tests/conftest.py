@@ -18,3 +18,20 @@ def _no_network(monkeypatch):
         raise RuntimeError("tests must not use the network")
 
     monkeypatch.setattr(socket.socket, "connect", guard)
+
+
+@pytest.fixture(scope="session")
+def ray_local():
+    """One local Ray instance (2 CPUs) for every test that needs Ray: starting Ray costs
+    seconds. Skipped, saying why, only when the cluster extra is not installed."""
+    try:
+        import ray
+    except ImportError:
+        pytest.skip("Ray is not installed (pip install 'fooling-gui[cluster]'); .ci/run "
+                    "installs it")
+    import logging
+
+    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False,
+             logging_level=logging.WARNING)
+    yield ray
+    ray.shutdown()

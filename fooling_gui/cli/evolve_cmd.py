@@ -37,7 +37,8 @@ def add_parser(sub) -> None:
     ray.add_argument("--ray", nargs="?", const="local", metavar="ADDRESS",
                      help="render and score each generation on Ray actors: alone, on this "
                      "machine's cores; auto or HOST:PORT joins a cluster. The result equals "
-                     "a run in one process with the same --eval-batch")
+                     "the run in one process with the same --eval-batch and torch threads "
+                     "(OMP_NUM_THREADS=--worker-threads)")
     ray.add_argument("--workers", type=positive_int, metavar="N",
                      help="actors holding the model (default: the cluster's CPUs / threads)")
     ray.add_argument("--worker-threads", type=positive_int, default=1, metavar="N",

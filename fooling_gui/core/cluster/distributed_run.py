@@ -6,11 +6,14 @@ the run's ``eval_batch``; an actor holds the model, renders and scores its chunk
 :meth:`EvolutionRun.evaluate` — the code a single-process run uses — and returns the
 chunk's probabilities and the images of the few rows that beat an elite.
 
-What is guaranteed: the genomes, the chunks and the code that renders and scores a
-chunk are those of ``evolve`` with the same seed and ``--eval-batch``, so the archive
-after every generation is the same, bit for bit, wherever each chunk's forward pass
-gives the same floats as it does in the single process: the same torch build on the
-same kind of CPU (see the README for what was measured).
+What is guaranteed: the genomes (asked on the driver from the run's one generator),
+the chunks (``eval_batch`` offspring each, in order) and the code that renders and
+scores a chunk are those of ``evolve`` with the same seed and ``--eval-batch``; the
+renderer gives a genome the same bits in any batch. So the archive after every
+generation is bit for bit the single-process run's wherever each chunk's forward pass
+gives the same floats there as here: the same torch build, the same kind of CPU and the
+same torch threads per forward pass (a network's floats change with the thread count;
+actors use ``--worker-threads``, 1 by default, so compare with ``OMP_NUM_THREADS=1``).
 """
 
 from __future__ import annotations

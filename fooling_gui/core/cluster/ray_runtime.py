@@ -44,11 +44,11 @@ def connect(address: str | None = None, num_cpus: int | None = None):
         FoolingError: Ray is missing, or the cluster cannot be reached.
     """
     ray = import_ray()
-    if ray.is_initialized():
-        return ray
     target = None if address in (None, "", "local") else str(address).strip()
     if target is not None:
         target = _reachable_address(ray, target)
+    if ray.is_initialized():
+        return ray
     try:
         ray.init(address=target or "local", num_cpus=num_cpus if target is None else None,
                  include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING,

@@ -18,6 +18,7 @@ from pathlib import Path
 from ..errors import FoolingError
 from ..evolution import settings as run_settings
 from ..evolution.config import ENCODINGS
+from ..models.custom import MODEL_SUFFIXES
 
 # key: (kind, default) — "list" keys are the grid's axes.
 _KEYS = {
@@ -85,19 +86,24 @@ class SweepSpec:
                                f"{exc.strerror or exc}.") from None
         except UnicodeDecodeError:
             raise FoolingError(f"{path} is not a text file.") from None
-        return cls.from_text(text, str(path))
+        return cls.from_text(text, str(path), base=path.parent)
 
     @classmethod
-    def from_text(cls, text: str, name: str = "the sweep file") -> SweepSpec:
+    def from_text(cls, text: str, name: str = "the sweep file",
+                  base: Path | None = None) -> SweepSpec:
+        """Parse TOML ``text``; model files are relative to ``base`` (the file's folder)."""
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise FoolingError(f"{name} is not valid TOML ({exc}).") from None
-        return cls.from_dict(data, text, name)
+        return cls.from_dict(data, text, name, base)
 
     @classmethod
-    def from_dict(cls, data: dict, source: str = "", name: str = "the sweep file") -> SweepSpec:
+    def from_dict(cls, data: dict, source: str = "", name: str = "the sweep file",
+                  base: Path | None = None) -> SweepSpec:
         values = _checked(data, name)
+        # Workers may start elsewhere: a model file is named by its absolute path.
+        values["models"] = [_model_path(m, base) for m in values["models"]]
         if "presets" in data and values["variants"]:
             raise FoolingError(f"{name}: give presets or [[variants]] (which name their own "
                                "presets), not both.")
@@ -117,8 +123,8 @@ class SweepSpec:
             applicable = {k: v for k, v in settings.items()
                           if enc in run_settings.BY_NAME[k].scope
                           or "run" in run_settings.BY_NAME[k].scope}
-            run_id = "-".join([_slug(Path(model).stem if "/" in model or "." in model
-                                     else model), enc, f"seed{seed}", f"gen{gens}",
+            run_id = "-".join([_slug(Path(model).stem if _is_path(model) else model),
+                               enc, f"seed{seed}", f"gen{gens}",
                                _classes_slug(classes), _slug(vname)])
             runs.append(SweepRun(run_id, model, enc, int(seed), int(gens), classes, vname,
                                  preset, applicable, values["batch"], device,
@@ -205,6 +211,18 @@ def _variants(values: dict, encodings: list[str], name: str) -> list[tuple[str, 
     if len(set(names)) != len(names):
         raise FoolingError(f"{name}: two presets or variants share a name.")
     return out
+
+
+def _is_path(model: str) -> bool:
+    return "/" in model or "\\" in model or Path(model).suffix.lower() in MODEL_SUFFIXES
+
+
+def _model_path(model: str, base: Path | None) -> str:
+    model = model.strip()
+    if not _is_path(model):
+        return model
+    path = Path(model).expanduser()
+    return str(path if path.is_absolute() else (base or Path.cwd()) / path)
 
 
 def _fits(key: str, encoding: str) -> bool:

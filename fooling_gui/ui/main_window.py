@@ -67,6 +67,7 @@ class MainWindow(QMainWindow):
                                           QKeySequence("Ctrl+E"))
         self._action(file_menu, "&Save inspected image…", self._save_inspected,
                      QKeySequence.StandardKey.Save)
+        self._action(file_menu, "Open s&weep…", self.open_sweep)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
@@ -102,6 +103,25 @@ class MainWindow(QMainWindow):
         cell = self.evolution.inspector.cell
         if cell >= 0:
             self.evolution.save_image(cell)
+
+    def open_sweep(self, path: str | None = None):
+        """Browse a sweep folder (``fooling-gui sweep``); asks for it when not given."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from ..core.errors import FoolingError
+        from .sweep_view import open_sweep_folder
+
+        if path is None:
+            path = QFileDialog.getExistingDirectory(self, "Open a sweep folder")
+            if not path:
+                return None
+        try:
+            view = open_sweep_folder(path, self)
+        except FoolingError as exc:
+            QMessageBox.warning(self, "Open sweep", str(exc))
+            return None
+        view.show()
+        return view
 
     def _about(self) -> None:
         QMessageBox.about(

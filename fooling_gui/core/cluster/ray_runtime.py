@@ -57,17 +57,22 @@ def connect(address: str | None = None, num_cpus: int | None = None):
         raise FoolingError(_unreachable(address, exc)) from None
     except RuntimeError as exc:  # e.g. another Ray version on the cluster
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise FoolingError(f"Could not join the Ray cluster at {address}: {first.rstrip('.')}.") from None
+        raise FoolingError(f"Could not join the Ray cluster at {address}: "
+                           f"{first.rstrip('.')}.") from None
     return ray
 
 
 def _reachable_address(ray, address: str) -> str:
     """``address`` as Ray will use it, after checking something listens there (Ray
     would otherwise retry an unreachable address for minutes)."""
-    from ray._private import services
+    try:  # how `ray.init` reads addresses ("auto", a host name); private, hence guarded
+        from ray._private.services import canonicalize_bootstrap_address
+    except ImportError:
+        def canonicalize_bootstrap_address(addr):
+            return addr
 
     try:
-        canonical = services.canonicalize_bootstrap_address(address)
+        canonical = canonicalize_bootstrap_address(address)
     except ConnectionError:  # "auto" and nothing started here
         raise FoolingError("No Ray cluster is running on this machine: start one with "
                            "`ray start --head`, or give its address (HOST:PORT).") from None
@@ -77,6 +82,8 @@ def _reachable_address(ray, address: str) -> str:
     if canonical is None:
         return None
     host, _, port = canonical.rpartition(":")
+    if not host:  # nothing to check here ("auto" on an older Ray): Ray will say
+        return canonical
     try:
         with socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_TIMEOUT_S):
             pass

@@ -166,8 +166,9 @@ class SweepFolder:
         manifest = read_json(folder / "manifest.json")
         if not isinstance(manifest, dict):
             return None
-        title = (f"{manifest.get('model_label', '?')} · {manifest.get('encoding', '?')} · "
-                 f"seed {manifest.get('seed', '?')} · generation {manifest.get('generations', '?')}")
+        get = manifest.get
+        title = (f"{get('model_label', '?')} · {get('encoding', '?')} · seed {get('seed', '?')}"
+                 f" · generation {get('generations', '?')}")
         return RunGallery(run_id, folder, title, tuple(manifest.get("elites", ())))
 
     @property

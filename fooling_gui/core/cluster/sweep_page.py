@@ -80,7 +80,8 @@ def _transfer_tables(transfer: dict) -> str:
             v = c.get("mean_confidence")
             title = (f' title="{c.get("top1", 0):.0%} top-1, {c.get("at_99", 0):.0%} at ≥ 99 %"'
                      if v is not None else "")
-            tds.append(f'<td class="num"{_heat(v)}{title}>{_conf(v) if v is not None else escape(c.get("note", "—"))}</td>')
+            text = _conf(v) if v is not None else escape(c.get("note", "—"))
+            tds.append(f'<td class="num"{_heat(v)}{title}>{text}</td>')
         rows.append(f"<tr><td>{escape(run_id)}</td>{''.join(tds)}</tr>")
     grid = transfer.get("by_model", {})
     agg = []

@@ -9,5 +9,6 @@ from .stats import GenerationStats, first_generation_reaching
 
 __all__ = [
     "DEFAULT_BATCH", "ENCODINGS", "Elite", "EliteArchive", "EvolutionRun", "GenerationStats",
-    "RunConfig", "Snapshot", "config_for_model", "first_generation_reaching", "load_run", "save_run",
+    "RunConfig", "Snapshot", "config_for_model", "first_generation_reaching", "load_run",
+    "save_run",
 ]

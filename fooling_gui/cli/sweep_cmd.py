@@ -82,9 +82,13 @@ def run(args: argparse.Namespace) -> int:
     if outcome.failures:
         for line in outcome.failures:
             print(f"  failed: {line}", file=sys.stderr)
-        raise FoolingError(f"{len(outcome.failures)} of {len(rows)} runs failed (see "
-                           f"{outcome.folder / 'summary.csv'}); run the same command again "
-                           "to retry them.")
+        failed = sum(r["status"] == "failed" for r in rows)
+        if failed:
+            raise FoolingError(f"{failed} of {len(rows)} runs failed (see "
+                               f"{outcome.folder / 'summary.csv'}); run the same command "
+                               "again to retry them.")
+        raise FoolingError("Some of the transfer matrix could not be scored (see above); run "
+                           "the same command again to retry it.")
     return 0
 
 

@@ -9,6 +9,7 @@ on this machine with its cores; ``auto`` joins the cluster started on this machi
 from __future__ import annotations
 
 import logging
+import re
 import socket
 
 from ..errors import FoolingError
@@ -49,11 +50,18 @@ def connect(address: str | None = None, num_cpus: int | None = None):
         target = _reachable_address(ray, target)
     if ray.is_initialized():
         return ray
+    if target is not None and str(address).strip() == "auto":
+        target = "auto"  # so Ray also reads how the local cluster authenticates
     try:
         ray.init(address=target or "local", num_cpus=num_cpus if target is None else None,
                  include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING,
                  configure_logging=True)
     except (ConnectionError, TimeoutError) as exc:
+        if _wants_token(exc):
+            raise FoolingError(
+                f"The Ray cluster at {address} asks for its authentication token: copy "
+                "~/.ray/auth_token from its head node to this machine and set "
+                "RAY_AUTH_MODE=token.") from None
         raise FoolingError(_unreachable(address, exc)) from None
     except RuntimeError as exc:  # e.g. another Ray version on the cluster
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -92,6 +100,16 @@ def _reachable_address(ray, address: str) -> str:
     return canonical
 
 
+def _wants_token(exc: BaseException | None) -> bool:
+    """Whether Ray refused for want of the cluster's token (Ray 2.5x token auth)."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if type(exc).__name__ == "AuthenticationError" or "InvalidAuthToken" in str(exc):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
 def _unreachable(address, exc: BaseException) -> str:
     reason = getattr(exc, "strerror", None) or type(exc).__name__
     return (f"Could not reach a Ray cluster at {address} ({reason}): start one there with "
@@ -110,7 +128,8 @@ def node_count(ray) -> int:
 
 def remote_error(exc: BaseException) -> BaseException:
     """What to raise for an exception from ``ray.get``: a worker's FoolingError as
-    itself, a lost worker or node as one sentence, anything else (a bug) unchanged."""
+    itself, a worker that could not start or was lost as one sentence, anything else
+    (a bug) unchanged."""
     from ray import exceptions as rex
 
     cause = getattr(exc, "cause", None)
@@ -120,8 +139,20 @@ def remote_error(exc: BaseException) -> BaseException:
                                                  "NodeDiedError", "OutOfMemoryError",
                                                  "ActorUnavailableError")
                  if hasattr(rex, name))
-    if isinstance(exc, lost):
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        return FoolingError(f"A Ray worker was lost ({type(exc).__name__}: "
-                            f"{first[:200].rstrip('.')}).")
-    return exc
+    if not isinstance(exc, lost):
+        return exc
+    last = _last_error_line(str(exc))
+    if last.startswith("FoolingError: "):
+        return FoolingError(last.removeprefix("FoolingError: "))
+    if last.startswith(("ModuleNotFoundError", "ImportError")):
+        return FoolingError(f"A Ray worker could not import fooling-gui ({last.rstrip('.')}): "
+                            "install the same fooling-gui on every node of the cluster.")
+    return FoolingError(f"A Ray worker was lost ({last[:200].rstrip('.') or type(exc).__name__}).")
+
+
+def _last_error_line(text: str) -> str:
+    """The last ``SomeError: message`` line of a worker's traceback text."""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", text)
+    lines = [ln.strip() for ln in text.splitlines()
+             if re.match(r"^\s*[A-Za-z_.]*(Error|Exception|Exit)\b.*:", ln)]
+    return lines[-1] if lines else (text.strip().splitlines() or [""])[0]

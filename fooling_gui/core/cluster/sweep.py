@@ -180,7 +180,7 @@ def run_sweep(spec: SweepSpec, out: str | Path, *, address: str | None = None,
                     _check_resources(ray, todo)
                     failures = _run_all(ray, root, todo, rows, report)
                 if len(spec.models) > 1:
-                    transfer = _transfer(ray, root, planned, rows, transfer)
+                    transfer = _transfer(ray, root, planned, rows, transfer, failures)
         finally:
             _write_pages(root, meta, planned, rows, transfer)
         report.final()
@@ -265,8 +265,8 @@ def _check_resources(ray, todo: list[PlannedRun]) -> None:
                            "where there is a GPU.")
 
 
-def _transfer(ray, root: Path, planned: list[PlannedRun], rows: dict, cached: dict | None
-              ) -> dict:
+def _transfer(ray, root: Path, planned: list[PlannedRun], rows: dict, cached: dict | None,
+              failures: list[str]) -> dict:
     """Every finished run's elites scored by every model with the same classes
     (cells already scored for the same finished run are kept)."""
     from ..images import load_image
@@ -310,8 +310,13 @@ def _transfer(ray, root: Path, planned: list[PlannedRun], rows: dict, cached: di
     for name, wanted, ref in jobs:
         try:
             scores = ray.get(ref)
-        except Exception as exc:  # noqa: BLE001
-            raise remote_error(exc) from None
+        except Exception as exc:  # noqa: BLE001 — said in the cells and the failures
+            err = remote_error(exc)
+            text = str(err) if isinstance(err, FoolingError) else f"{type(err).__name__}"
+            failures.append(f"transfer on {name}: {text}")
+            cells.extend({"run_id": run_id, "model": name, "mean_confidence": None,
+                          "note": "scoring failed"} for run_id in wanted)
+            continue
         for run_id, s in scores.items():
             cells.append({"run_id": run_id, "model": name, **s,
                           "finished": rows[run_id].get("finished")})

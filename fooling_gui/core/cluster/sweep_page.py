@@ -14,7 +14,8 @@ table{border-collapse:collapse;font-size:.85em;margin-bottom:1.5em}
 th,td{padding:4px 8px;border-bottom:1px solid #333;text-align:left;white-space:nowrap}
 th{color:#bbb;font-weight:600} td.num{text-align:right;font-variant-numeric:tabular-nums}
 .done{color:#8fd18f} .failed{color:#ff8c8c} .pending{color:#d8c070}
-.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:16px}
+.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(560px,1fr));gap:16px}
+.scroll{overflow-x:auto;max-width:100%}
 figure{margin:0;background:#232329;padding:8px;border-radius:6px}
 figure img{width:100%;display:block} figcaption{font-size:.85em;margin-top:6px}
 """
@@ -63,8 +64,8 @@ def _summary_table(rows: list[dict]) -> str:
         body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells)
                     + "".join(f'<td class="num">{c}</td>' for c in nums)
                     + f"<td>{tail}</td></tr>")
-    return ("<table><tr>" + "".join(f"<th>{escape(h)}</th>" for h in head) + "</tr>"
-            + "".join(body) + "</table>")
+    return ('<div class="scroll"><table><tr>' + "".join(f"<th>{escape(h)}</th>" for h in head)
+            + "</tr>" + "".join(body) + "</table></div>")
 
 
 def _transfer_tables(transfer: dict) -> str:
@@ -94,7 +95,7 @@ def _transfer_tables(transfer: dict) -> str:
         "image was evolved for (each run's images are scored as its own model scored them: "
         "ten crops or the centre). The diagonal repeats the evolved confidence.</p>"
         f"<table><tr><th>evolved against ↓ · scored by →</th>{head}</tr>{''.join(agg)}</table>"
-        f"<table><tr><th>run</th>{head}</tr>{''.join(rows)}</table>")
+        f'<div class="scroll"><table><tr><th>run</th>{head}</tr>{"".join(rows)}</table></div>')
 
 
 def _galleries(rows: list[dict]) -> str:

@@ -86,7 +86,7 @@ class SweepSpec:
                                f"{exc.strerror or exc}.") from None
         except UnicodeDecodeError:
             raise FoolingError(f"{path} is not a text file.") from None
-        return cls.from_text(text, str(path), base=path.parent)
+        return cls.from_text(text, str(path), base=path.parent.absolute())
 
     @classmethod
     def from_text(cls, text: str, name: str = "the sweep file",
@@ -222,7 +222,7 @@ def _model_path(model: str, base: Path | None) -> str:
     if not _is_path(model):
         return model
     path = Path(model).expanduser()
-    return str(path if path.is_absolute() else (base or Path.cwd()) / path)
+    return str(path if path.is_absolute() else ((base or Path.cwd()) / path).absolute())
 
 
 def _fits(key: str, encoding: str) -> bool:

@@ -80,3 +80,11 @@ def test_mistakes_are_refused_in_one_sentence(text, words):
         SweepSpec.from_text(text)
     assert words in str(info.value)
     assert "\n" not in str(info.value)
+
+
+def test_the_documented_example_is_a_valid_sweep():
+    from pathlib import Path
+
+    example = Path(__file__).parents[3] / "docs" / "sweep.toml"
+    spec = SweepSpec.from_file(example)
+    assert len(spec.runs) == 8 and {r.encoding for r in spec.runs} == {"direct", "cppn"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .common import add_model_arguments, positive_float, positive_int, print_json
+from .common import add_model_arguments, positive_float, positive_int, print_json, seed_int
 
 
 def add_parser(sub) -> None:
@@ -16,7 +16,7 @@ def add_parser(sub) -> None:
     p.add_argument("--seconds", type=positive_float, default=10.0,
                    help="total measuring time (default: 10)")
     p.add_argument("--batch", type=positive_int, help="offspring per generation (default: the paper's)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=seed_int, default=0)
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(func=run)
 
@@ -24,6 +24,7 @@ def add_parser(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..core.evolution import DEFAULT_BATCH, EvolutionRun, RunConfig
     from ..core.evolution.benchmark import benchmark
+    from ..core.memory_guard import check_run_memory
     from .common import load_model_from_args, resolve_device
 
     classifier = load_model_from_args(args)
@@ -33,6 +34,7 @@ def run(args: argparse.Namespace) -> int:
                        generations=10**9, seed=args.seed, device=resolve_device(args.device),
                        random_init=args.random_init, ten_crop=args.ten_crop,
                        eval_batch=64 if kind == "imagenet" else None)
+    check_run_memory(classifier, config)
     result = benchmark(EvolutionRun(config, classifier=classifier), seconds=args.seconds)
     if args.json:
         print_json(result.to_dict())

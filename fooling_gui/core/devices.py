@@ -20,36 +20,40 @@ def check_device(name: object, flag: str = "the device") -> str:
 
     Args:
         name: what the user wrote.
-        flag: how messages name the setting (``"--device"``, ``"device"``).
+        flag: how the message names the setting (``"--device"``).
 
     Raises:
         FoolingError: one sentence: not a device, an unsupported kind, or absent here.
     """
-    text = str(name).strip().lower() if isinstance(name, str) else None
+    device, problem = _check(name)
+    if problem is not None:
+        shown = name if isinstance(name, str) else repr(name)
+        raise FoolingError(f"{flag} {shown} cannot be used: {problem}.")
+    return device
+
+
+def usable_device(name: object) -> tuple[str, str | None]:
+    """``(device, problem)``: ``name`` when usable, else ``"cpu"`` and why not (a phrase
+    such as "this computer has no CUDA GPU that torch can use")."""
+    device, problem = _check(name)
+    return (device, None) if problem is None else ("cpu", problem)
+
+
+def _check(name: object) -> tuple[str, str | None]:
+    text = name.strip().lower() if isinstance(name, str) else ""
     try:
         device = torch.device(text) if text else None
     except (RuntimeError, ValueError):
         device = None
     if device is None or device.type not in SUPPORTED:
-        raise FoolingError(f"{flag} {name!r} is not a device fooling-gui runs on; use cpu, "
-                           "cuda (or cuda:N) or mps.")
+        return "cpu", "fooling-gui runs on cpu, cuda (or cuda:N) or mps"
     if device.type == "cuda":
         if not torch.cuda.is_available():
-            raise FoolingError(f"{flag} {text} was asked for but this computer has no CUDA "
-                               "GPU that torch can use; use cpu.")
+            return "cpu", "this computer has no CUDA GPU that torch can use"
         count = torch.cuda.device_count()
         if device.index is not None and device.index >= count:
-            raise FoolingError(f"{flag} {text} does not exist: this computer has {count} "
-                               f"CUDA GPU{'s' if count != 1 else ''} (cuda:0 to "
-                               f"cuda:{count - 1}).")
+            return "cpu", (f"this computer has {count} CUDA GPU{'s' if count != 1 else ''} "
+                           f"(cuda:0 to cuda:{count - 1})")
     if device.type == "mps" and not torch.backends.mps.is_available():
-        raise FoolingError(f"{flag} mps was asked for but is not available here; use cpu.")
-    return str(device)
-
-
-def usable_device(name: object) -> tuple[str, str | None]:
-    """``(device, problem)``: ``name`` when usable, else ``"cpu"`` and why not."""
-    try:
-        return check_device(name), None
-    except FoolingError as exc:
-        return "cpu", str(exc)
+        return "cpu", "MPS is not available on this computer"
+    return str(device), None

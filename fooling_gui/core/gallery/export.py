@@ -103,6 +103,7 @@ def export_gallery(elites: Sequence[Elite], prov: Provenance, out_dir: str | Pat
     """
     out_dir = check_destination(out_dir, overwrite)
     try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
         work = make_temporary_folder(out_dir)
     except OSError as exc:
         raise FoolingError(f"Cannot write a gallery in {out_dir.parent} ({reason(exc)}).") \

@@ -111,23 +111,37 @@ def copy_file(src: str | Path, dest: str | Path) -> Path:
 def save_torch(path: str | Path, obj: Any) -> Path:
     """``torch.save(obj)`` through :func:`write_atomic`.
 
-    torch is handed a plain Python stream rather than the file itself: on a real file
-    its zip writer turns a full disk into an unexplained ``RuntimeError``, while through
-    a stream the ``OSError`` (and its sentence) comes back.
+    torch's zip writer turns a failed write (a full disk) into an unexplained
+    ``RuntimeError``; it is handed a Python stream that remembers the ``OSError``, which
+    is raised instead, so the user reads "No space left on device".
     """
     import torch
 
-    return write_atomic(path, lambda fh: torch.save(obj, _Stream(fh)))
+    def write(fh: BinaryIO) -> None:
+        stream = _Stream(fh)
+        try:
+            torch.save(obj, stream)
+        except RuntimeError:
+            if stream.error is not None:
+                raise stream.error from None
+            raise
+
+    return write_atomic(path, write)
 
 
 class _Stream:
-    """Only ``write`` and ``flush`` of a binary file, so writers cannot bypass Python."""
+    """``write`` and ``flush`` of a binary file, keeping the first error they raise."""
 
     def __init__(self, fh: BinaryIO):
         self._fh = fh
+        self.error: OSError | None = None
 
     def write(self, data) -> int:
-        return self._fh.write(data)
+        try:
+            return self._fh.write(data)
+        except OSError as exc:
+            self.error = self.error or exc
+            raise
 
     def flush(self) -> None:
         self._fh.flush()

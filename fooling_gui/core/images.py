@@ -9,6 +9,7 @@ reproduces its recorded confidence exactly.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -58,7 +59,11 @@ def load_image(path: str | Path, channels: int) -> np.ndarray:
     if not path.is_file():
         raise FoolingError(f"No image file at {path}.")
     try:
-        with Image.open(path) as im:
+        with warnings.catch_warnings():
+            # PIL warns about large images on opening; the size is refused just below.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            im = Image.open(path)
+        with im:
             w, h = im.size
             if w * h > MAX_IMAGE_PIXELS:
                 raise FoolingError(f"{path} is {w:,} × {h:,} pixels; images up to "

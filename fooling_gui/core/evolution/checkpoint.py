@@ -152,7 +152,10 @@ def restore_run(saved: SavedRun, classifier=None, device: str | None = None) -> 
         if not all(isinstance(c, int) and 0 <= c < len(a.class_indices) for c in filled):
             raise _damaged(path, "it names archive cells that do not exist")
         if state["genomes"] is not None:
-            genomes = run.encoding.unpack(state["genomes"])
+            try:
+                genomes = run.encoding.unpack(state["genomes"])
+            except FoolingError as exc:  # the encoding's sentence, said of this file
+                raise _damaged(path, str(exc).rstrip(".")) from None
             if len(genomes) != len(filled):
                 raise _damaged(path, "it holds a different number of genomes than elites")
             for cell, genome in zip(filled, genomes):
@@ -188,6 +191,8 @@ def _config_kinds_ok(config: RunConfig) -> bool:
 
 
 def _damaged(path: Path, what: str) -> FoolingError:
+    if what[:1].isupper() and what[1:2].islower():
+        what = what[0].lower() + what[1:]
     return FoolingError(f"{path} is a damaged fooling-gui run file ({what}).")
 
 

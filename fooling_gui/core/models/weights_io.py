@@ -59,17 +59,28 @@ def load_tensors_only(path: Path, what: str) -> Any:
         return torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
         found = re.search(r"Unsupported global: GLOBAL ([\w.]+)", str(exc))
-        if found is None:
+        if found is None and not _is_pickle(path):
             raise FoolingError(f"{path} is not {what} that can be loaded safely (it is not "
                                "a file of tensors saved by torch).") from None
+        named = f" ({found.group(1)})" if found else ""
         raise FoolingError(f"{path} is not {what} that can be loaded safely: it holds "
-                           f"Python objects besides tensors ({found.group(1)}), and loading "
-                           "those could run code.") from None
+                           f"Python objects besides tensors{named}, and loading those could "
+                           "run code.") from None
     except (RuntimeError, ValueError, EOFError, OSError, AttributeError, TypeError,
             KeyError, IndexError, MemoryError, UnicodeDecodeError) as exc:
         first = _first_line(exc).split(". ")[0]
         raise FoolingError(f"{path} is not {what} that can be loaded safely ({first}).") \
             from None
+
+
+def _is_pickle(path: Path) -> bool:
+    """A bare pickle stream (protocol 2 or later starts with the PROTO opcode)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(2)
+    except OSError:
+        return False
+    return len(head) == 2 and head[0] == 0x80 and 2 <= head[1] <= 5
 
 
 def load_into(module: torch.nn.Module, state: Mapping[str, torch.Tensor], source: str | Path,

@@ -173,7 +173,7 @@ def _spec(path: Path, meta: dict[str, Any], base: ModelSpec | None, sha: str,
         description = f"Custom model {path.name}" + (
             f" ({100 * acc:.2f} % test accuracy)" if isinstance(acc, (int, float)) else "")
     return ModelSpec(
-        name=get("name", f"custom:{path.stem}"),
+        name=get("name", "").strip() or f"custom:{path.stem}",
         class_names=tuple(get("class_names", base.class_names if base else ())),
         channels=channels,
         input_size=tuple(input_size),

@@ -77,17 +77,21 @@ def model_problem(model: str) -> str | None:
     exist and have a readable sidecar.
     """
     from ...core.errors import FoolingError
+    from ...core.models import torchvision_models as tvm
     from ...core.models.custom import MODEL_SUFFIXES
     from ...core.models.registry import available_models
     from ...core.models.sidecar import read_sidecar, sidecar_path_for
 
     key = model.strip().lower()
-    known = {info.name: info for info in available_models(all_imagenet=True)}
-    if key in known:
-        if not known[key].weights_present:
-            return (f"its weights are not on this computer (put "
-                    f"{known[key].weights_path.name} in {known[key].weights_path.parent})")
+    if tvm.is_imagenet_model(key):
+        weights = tvm.weights_file(key)
+        if not weights.is_file():
+            return f"its weights are not on this computer (put {weights.name} in {weights.parent})"
         return None
+    known = {info.name: info for info in available_models()}  # LeNet and any other built-in
+    if key in known:
+        return None if known[key].weights_present else \
+            f"its weights are not on this computer ({known[key].weights_path})"
     path = Path(model.strip()).expanduser()
     if path.suffix.lower() in MODEL_SUFFIXES or path.exists() or "/" in model or "\\" in model:
         if not path.is_file():

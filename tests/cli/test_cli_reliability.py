@@ -274,3 +274,14 @@ def test_the_memory_refusal_names_a_batch_that_fits(tmp_path, capsys, monkeypatc
     code, _, err = run_cli(capsys, "evolve", "--generations", "0", "--quiet",
                            "--batch", str(fits), "--out", tmp_path / "g")
     assert code == 0, err
+
+
+def test_alexnet_with_4000_offspring_is_refused_under_a_2_gb_limit(tmp_path, capsys,
+                                                                    monkeypatch, no_evolving):
+    monkeypatch.setenv("FOOLING_GUI_MEMORY_LIMIT", "2G")
+    code, _, err = run_cli(capsys, "evolve", "--model", "alexnet", "--random-init",
+                           "--encoding", "cppn", "--batch", "4000", "--generations", "1",
+                           "--quiet", "--out", tmp_path / "g")
+    line = one_sentence(err)
+    assert code == 2 and "1,000 classes" in line and "GB of memory" in line
+    assert "at most about" in line and not (tmp_path / "g").exists()

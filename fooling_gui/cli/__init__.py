@@ -58,16 +58,11 @@ def main(argv: list[str] | None = None) -> int:
 
             return window_options.run(args)
         return int(args.func(args) or 0)
-    except FoolingError as exc:
-        print(f"fooling-gui: {one_line(str(exc))}", file=sys.stderr)
-        return 2
-    except MemoryError:
-        print(f"fooling-gui: {OUT_OF_MEMORY}", file=sys.stderr)
-        return 2
-    except RuntimeError as exc:  # torch reports a failed allocation as a RuntimeError
-        if not is_out_of_memory(exc):
-            raise
-        print(f"fooling-gui: {OUT_OF_MEMORY}", file=sys.stderr)
+    except (FoolingError, MemoryError, RuntimeError) as exc:
+        message = user_error(exc)
+        if message is None:
+            raise  # a bug: keep its traceback
+        print(f"fooling-gui: {message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("fooling-gui: interrupted.", file=sys.stderr)
@@ -82,6 +77,18 @@ def main(argv: list[str] | None = None) -> int:
 
 OUT_OF_MEMORY = ("Ran out of memory; use a smaller --batch, fewer --classes or a smaller "
                  "model.")
+
+
+def user_error(exc: BaseException) -> str | None:
+    """The one-line message for an error a user can cause or fix, else None."""
+    from ..core.errors import FoolingError
+
+    if isinstance(exc, FoolingError):
+        return one_line(str(exc))
+    if isinstance(exc, MemoryError) or (isinstance(exc, RuntimeError)
+                                        and is_out_of_memory(exc)):
+        return OUT_OF_MEMORY
+    return None
 
 
 def is_out_of_memory(exc: BaseException) -> bool:

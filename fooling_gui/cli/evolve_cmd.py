@@ -55,8 +55,10 @@ def parse_classes(text: str | None, class_names: tuple[str, ...]) -> tuple[int, 
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..core.errors import FoolingError
     from ..core.formatting import format_confidence
     from ..core.gallery.replace import check_gallery_destination
+    from . import user_error
     from .run_files import check_run_destination, resume_run
 
     # Both destinations are checked before minutes (or hours) of evolving.
@@ -71,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     bar = progress(total=total, desc=f"{evo.spec.label} {evo.config.encoding}", unit="gen",
                    quiet=args.quiet)
     bar.update(evo.generation + 1)
-    interrupted = False
+    interrupted, failure = False, None
     try:
         for stats in evo.iterate():
             bar.update(1)
@@ -79,6 +81,12 @@ def run(args: argparse.Namespace) -> int:
                                 f"median {format_confidence(stats.median)}")
     except KeyboardInterrupt:
         interrupted = True  # keep what was found: export it below
+    except (FoolingError, MemoryError, RuntimeError) as exc:
+        # A model that starts returning NaN, memory running out hours into a run: what
+        # the finished generations found is still written below.
+        if user_error(exc) is None or evo.generation < 0:
+            raise
+        failure = user_error(exc)
     finally:
         bar.close()
 
@@ -96,6 +104,10 @@ def run(args: argparse.Namespace) -> int:
               f"median {format_confidence(s['median_confidence'])}, "
               f"{s['at_least_99_99']} at ≥ 99.99 %.{warn}")
         print(f"Gallery: {args.out}")
+    if failure is not None:
+        print(f"fooling-gui: {failure.rstrip('.')}; what generations 0 to {evo.generation} "
+              "found was written.", file=sys.stderr)
+        return 2
     if run_problem is not None:
         print(f"fooling-gui: {str(run_problem).rstrip('.')}; the gallery was written.",
               file=sys.stderr)

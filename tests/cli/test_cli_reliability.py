@@ -285,3 +285,44 @@ def test_alexnet_with_4000_offspring_is_refused_under_a_2_gb_limit(tmp_path, cap
     line = one_sentence(err)
     assert code == 2 and "1,000 classes" in line and "GB of memory" in line
     assert "at most about" in line and not (tmp_path / "g").exists()
+
+
+@pytest.mark.parametrize("error", [
+    MemoryError(),
+    RuntimeError("[enforce fail at alloc_cpu.cpp:117] . DefaultCPUAllocator: can't allocate "
+                 "memory: you tried to allocate 96000000000 bytes."),
+    torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 20.00 GiB"),
+])
+def test_an_allocation_that_fails_anyway_is_one_sentence(tmp_path, capsys, monkeypatch, error):
+    def step(self):
+        raise error
+
+    monkeypatch.setattr(EvolutionRun, "step", step)
+    code, _, err = run_cli(capsys, "evolve", *TINY, "--out", tmp_path / "g")
+    assert code == 2 and "Ran out of memory" in one_sentence(err)
+
+
+def test_other_runtime_errors_keep_their_traceback(tmp_path, monkeypatch):
+    def step(self):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(EvolutionRun, "step", step)
+    with pytest.raises(RuntimeError, match="a bug"):
+        main(["evolve", *TINY, "--out", str(tmp_path / "g")])
+
+
+def test_memory_running_out_mid_run_keeps_what_was_found(tmp_path, capsys, monkeypatch):
+    real_step = EvolutionRun.step
+
+    def step(self):
+        if self.generation >= 1:
+            raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 20.00 GiB")
+        return real_step(self)
+
+    monkeypatch.setattr(EvolutionRun, "step", step)
+    code, _, err = run_cli(capsys, "evolve", "--generations", "5", "--batch", "8", "--quiet",
+                           "--out", tmp_path / "g", "--save-run", tmp_path / "run.pt")
+    line = one_sentence(err)
+    assert code == 2 and "Ran out of memory" in line and "generations 0 to 1" in line
+    manifest = json.loads((tmp_path / "g" / "manifest.json").read_text())
+    assert manifest["generations"] == 1 and (tmp_path / "run.pt").is_file()

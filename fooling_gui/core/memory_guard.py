@@ -93,13 +93,10 @@ def check_run_memory(classifier, config, *, batch_flag: str = "--batch",
         advice = f"use a smaller {batch_flag} (at most about {fits:,} fits)"
     else:
         advice = f"evolve fewer classes ({classes_flag}) or use a smaller {batch_flag}"
+    cells = len(config.classes) if config.classes is not None else classifier.spec.n_classes
     raise FoolingError(f"This run would need about {format_bytes(need.total)} of memory "
-                       f"({config.batch:,} offspring per generation, {need_cells(config, classifier):,} "
-                       f"classes) but {source} is {format_bytes(limit)}; {advice}.")
-
-
-def need_cells(config, classifier) -> int:
-    return len(config.classes) if config.classes is not None else classifier.spec.n_classes
+                       f"({config.batch:,} offspring per generation, {cells:,} classes) but "
+                       f"{source} is {format_bytes(limit)}; {advice}.")
 
 
 def memory_limit() -> tuple[int, str]:

@@ -50,21 +50,21 @@ def check_environment(config: KioskConfig, name: str = "the kiosk configuration"
     if gallery is not None:
         try:
             if gallery.exists() and not gallery.is_dir():
-                raise FoolingError(f"{gallery} is a file, not a folder")
-            check_folder_writable(gallery, "The gallery folder")
+                raise FoolingError(f"gallery.folder {gallery} is a file, not a folder")
+            check_folder_writable(gallery, "gallery.folder")
         except FoolingError as exc:
-            problems.append(f"In {name}, gallery.folder cannot be used "
-                            f"({str(exc).rstrip('.')}); visitors' pictures are not saved.")
+            problems.append(f"In {name}, {str(exc).rstrip('.')}; visitors' pictures are "
+                            "not saved.")
             gallery = None
     beat = config.heartbeat_file
     if beat is not None:
         try:
             if beat.is_dir():
-                raise FoolingError(f"{beat} is a folder")
-            check_folder_writable(beat.parent, "The heartbeat file")
+                raise FoolingError(f"monitoring.heartbeat_file {beat} is a folder")
+            check_folder_writable(beat.parent, "monitoring.heartbeat_file")
         except FoolingError as exc:
-            problems.append(f"In {name}, monitoring.heartbeat_file cannot be written "
-                            f"({str(exc).rstrip('.')}); the watchdog will see no heartbeat.")
+            problems.append(f"In {name}, {str(exc).rstrip('.')}; the watchdog will see no "
+                            "heartbeat.")
     checked = replace(config, device=device, models=tuple(models), gallery_folder=gallery)
     return checked, problems
 

@@ -26,7 +26,7 @@ SETTINGS = {
 
 def run(args: argparse.Namespace) -> int:
     from ..core.attacks.experiments import ExperimentHooks, run_experiment
-    from ..core.models.weights_io import write_json_atomic
+    from ..core.files import write_json
     from .common import load_model_from_args
 
     log: Log = (lambda msg: None) if args.quiet else (
@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     result = run_experiment(args.experiment, classifier, hooks=ExperimentHooks(log=log),
                             **settings)
     if args.out is not None:
-        write_json_atomic(result, args.out)
+        write_json(args.out, result)
     if args.json:
         print_json(result)
     else:

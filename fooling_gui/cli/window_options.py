@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import positive_float
+from .common import positive_float, seed_int
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -14,7 +14,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                    help="model to open with (default: the last one used, else lenet)")
     g.add_argument("--encoding", dest="window_encoding", choices=("direct", "cppn"),
                    help="encoding to open with")
-    g.add_argument("--seed", dest="window_seed", type=int, metavar="S", help="random seed")
+    g.add_argument("--seed", dest="window_seed", type=seed_int, metavar="S", help="random seed")
     g.add_argument("--screenshot", type=Path, metavar="PNG",
                    help="start evolution, run for --run-for seconds, save a picture of the window, quit")
     g.add_argument("--run-for", type=positive_float, metavar="SECONDS",

@@ -6,6 +6,8 @@ the worker sends; it never runs a model itself.
 
 from __future__ import annotations
 
+import dataclasses
+
 import logging
 from pathlib import Path
 
@@ -20,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.evolution import DEFAULT_BATCH, RunConfig
+from ..core.evolution import DEFAULT_BATCH, RunConfig, run_defaults
 from .elite_files import elite_png_text, gallery_folder_name
 from .evolution_worker import FINISHED, IDLE, LOADING, PAUSED, RUNNING, STOPPED, EvolutionWorker
 from .job_thread import JobRunner
@@ -278,12 +280,15 @@ class EvolutionView(QWidget):
         c = self.controls
         info = self.model_info
         preset, ten_crop, params = c.run_settings()
-        return RunConfig(model=self.model_name,
-                         encoding=c.encoding_name(), batch=c.batch.value(),
-                         generations=OPEN_ENDED, classes=self.classes, seed=c.seed.value(),
-                         random_init=self.random_init,
-                         eval_batch=64 if info is not None and info.channels == 3 else None,
-                         preset=preset, ten_crop=ten_crop, encoding_params=params)
+        config = RunConfig(model=self.model_name,
+                           encoding=c.encoding_name(), batch=c.batch.value(),
+                           generations=OPEN_ENDED, classes=self.classes, seed=c.seed.value(),
+                           random_init=self.random_init,
+                           preset=preset, ten_crop=ten_crop, encoding_params=params)
+        if info is None:
+            return config
+        _, eval_batch = run_defaults(info, config.encoding, config.uses_ten_crop)
+        return dataclasses.replace(config, eval_batch=eval_batch)
 
     def _remember(self) -> None:
         s = self.settings

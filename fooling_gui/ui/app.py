@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import sys
 
 log = logging.getLogger("fooling_gui")
@@ -39,8 +40,38 @@ def _timed_window_size() -> tuple[int, int]:
     return DEFAULT_SIZE
 
 
+def check_qt_can_start() -> None:
+    """Raise one clear sentence where Qt would abort (missing system libraries, no
+    display) — before any Qt library that could fail to load is imported."""
+    from ..core.errors import FoolingError
+    from .qt_libraries import startup_problem
+
+    problem = startup_problem()
+    if problem is not None:
+        raise FoolingError(problem)
+    try:
+        import PySide6.QtGui  # noqa: F401  (loads libEGL, libfontconfig, …)
+        import PySide6.QtWidgets  # noqa: F401
+    except ImportError as exc:
+        from .qt_libraries import distribution_family, install_hint
+
+        missing = re.findall(r"(lib[\w.+-]+\.so[\w.]*): cannot open shared object", str(exc))
+        if not missing:
+            raise
+        hint = install_hint(missing, distribution_family())
+        raise FoolingError(f"Qt cannot start because a system library is missing ({missing[0]})"
+                           + (f"; install it with: {hint}" if hint else "") + ".") from None
+
+
 def make_application(argv: list[str] | None = None):
-    """The QApplication (created once), themed."""
+    """The QApplication (created once), themed.
+
+    Raises:
+        FoolingError: Qt could not start here (see :func:`check_qt_can_start`).
+    """
+    widgets = sys.modules.get("PySide6.QtWidgets")
+    if widgets is None or widgets.QApplication.instance() is None:
+        check_qt_can_start()
     from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 

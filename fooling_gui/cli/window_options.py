@@ -22,10 +22,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--stats", type=Path, metavar="JSON", help="write run statistics here on quit")
     g.add_argument("--kiosk", action="store_true", help="exhibit kiosk mode (fullscreen, unattended)")
     g.add_argument("--config", type=Path, metavar="TOML", help="kiosk configuration file")
+    g.add_argument("--settings", type=Path, metavar="FILE",
+                   help="keep the window's settings in this INI file (a separate profile; "
+                   "default: ~/.config/fooling-gui/fooling-gui.ini; timed runs use defaults)")
+    g.add_argument("--reset-settings", action="store_true",
+                   help="forget the window's saved settings (layout, model, seed…) and open "
+                   "with the defaults")
 
 
 def run(args: argparse.Namespace) -> int:
     if args.kiosk:
+        if args.settings is not None or args.reset_settings:
+            from ..core.errors import FoolingError
+
+            raise FoolingError("--settings and --reset-settings are for the window; the "
+                               "kiosk reads its settings from --config.")
         from ..ui.kiosk.app import run_kiosk
 
         return run_kiosk(args)

@@ -89,6 +89,24 @@ def make_application(argv: list[str] | None = None):
     return app
 
 
+def open_settings(args: argparse.Namespace):
+    """The window's settings: ``--settings FILE``, else ``$FOOLING_GUI_SETTINGS``, else the
+    user's own; a timed run (``--run-for``) given neither starts from the defaults and
+    writes nothing, so screenshots and checks neither depend on nor change the user's
+    settings. ``--reset-settings`` empties the chosen file first."""
+    from .settings import Settings
+
+    path = getattr(args, "settings", None) or os.environ.get(SETTINGS_ENV) or None
+    if path is None and args.run_for is not None:
+        settings = Settings.temporary()
+    else:
+        settings = Settings(path)
+    if getattr(args, "reset_settings", False):
+        settings.clear()
+        print(f"fooling-gui: settings reset to the defaults ({settings.path}).", file=sys.stderr)
+    return settings
+
+
 def run_app(args: argparse.Namespace) -> int:
     """Open the main window; with ``--run-for``/``--screenshot`` run timed, then quit."""
     logging.basicConfig(level=logging.WARNING, format="fooling-gui: %(levelname)s: %(message)s")
@@ -101,9 +119,8 @@ def run_app(args: argparse.Namespace) -> int:
     from .latency_probe import LatencyProbe
     from .main_window import MainWindow
     from .responsiveness import freeze_startup_objects
-    from .settings import Settings
 
-    settings = Settings(os.environ.get(SETTINGS_ENV) or None)
+    settings = open_settings(args)
     window = MainWindow(settings)
     if args.run_for is not None:  # timed runs (docs, checks) use a reproducible size
         window.resize(*_timed_window_size())

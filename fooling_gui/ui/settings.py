@@ -1,17 +1,21 @@
 """Persistent settings: one table of defaults, read and written through QSettings.
 
 As in MNELAB, every key and its default live in :data:`DEFAULTS`; the storage file
-can be chosen (tests pass a path in ``tmp_path``), otherwise Qt's per-user location
-is used. Values are converted back to the type of their default when read, because
+can be chosen (``--settings FILE``, ``$FOOLING_GUI_SETTINGS``; tests pass a path in
+``tmp_path``), otherwise Qt's per-user location is used
+(``$XDG_CONFIG_HOME/fooling-gui/fooling-gui.ini`` on Linux). Values are converted back to the type of their default when read, because
 QSettings' INI backend returns strings.
 """
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
+
+from ..core.errors import FoolingError
 
 ORGANISATION = "fooling-gui"
 APPLICATION = "fooling-gui"
@@ -34,15 +38,34 @@ class Settings:
     """Typed access to :data:`DEFAULTS` stored in QSettings.
 
     Args:
-        path: an INI file to use instead of the user's settings (tests, portable use).
+        path: an INI file to use instead of the user's settings (``--settings``, tests).
+
+    Raises:
+        FoolingError: ``path`` is a folder, or its folder does not exist.
     """
 
     def __init__(self, path: str | Path | None = None):
+        self._scratch: tempfile.TemporaryDirectory | None = None
         if path is None:
             self._qs = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
                                  ORGANISATION, APPLICATION)
         else:
+            path = Path(path).expanduser()
+            if path.is_dir():
+                raise FoolingError(f"The settings file {path} is a folder; name a file.")
+            if not path.parent.is_dir():
+                raise FoolingError(f"Cannot keep settings in {path}: the folder "
+                                   f"{path.parent} does not exist.")
             self._qs = QSettings(str(path), QSettings.Format.IniFormat)
+
+    @classmethod
+    def temporary(cls) -> Settings:
+        """Defaults in a scratch file that goes with the object: for timed runs
+        (``--run-for``), which must neither depend on nor change the user's settings."""
+        scratch = tempfile.TemporaryDirectory(prefix="fooling-gui-settings-")
+        settings = cls(Path(scratch.name) / "settings.ini")
+        settings._scratch = scratch
+        return settings
 
     @property
     def path(self) -> str:
@@ -62,7 +85,9 @@ class Settings:
         self._qs.sync()
 
     def clear(self) -> None:
+        """Forget every stored value (``--reset-settings``); defaults apply again."""
         self._qs.clear()
+        self._qs.sync()
 
 
 def _coerce(value: Any, default: Any) -> Any:

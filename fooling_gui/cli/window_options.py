@@ -30,7 +30,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                    "with the defaults")
 
 
+#: Set once the window or kiosk has run and closed (the entry point then exits at once).
+gui_ended = False
+
+
 def run(args: argparse.Namespace) -> int:
+    global gui_ended
     if args.kiosk:
         if args.settings is not None or args.reset_settings:
             from ..core.errors import FoolingError
@@ -39,7 +44,10 @@ def run(args: argparse.Namespace) -> int:
                                "kiosk reads its settings from --config.")
         from ..ui.kiosk.app import run_kiosk
 
-        return run_kiosk(args)
-    from ..ui.app import run_app
+        rc = run_kiosk(args)
+    else:
+        from ..ui.app import run_app
 
-    return run_app(args)
+        rc = run_app(args)
+    gui_ended = True
+    return rc

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +58,7 @@ class RunFrame:
     model: ModelInfo
     config: RunConfig
     seeded_from: str  # "" or a description of the elite a seeded run started from
+    previous_run: str = ""  # "" or a description of the run this one replaced
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ class ScoreResult:
     model_label: str
     top: tuple[tuple[int, str, float], ...]
     image: np.ndarray  # what that model was shown, (H, W, C) uint8
+    generation: int = -1  # the scored elite's generation: a later elite of the cell is another image
 
 
 @dataclass(frozen=True)
@@ -211,6 +213,11 @@ class EvolutionSession:
         self.run: EvolutionRun | None = None
         self.run_id = 0
         self.seeded_from = ""
+        # The run the current one replaced ("Back to the previous run"): (run, seeded_from).
+        self.previous: tuple[EvolutionRun, str] | None = None
+        # The running job's checkpoint; runs call it through _checkpoint, so a run taken
+        # up again by a later job honours that job's pause and stop.
+        self._job_checkpoint: Callable[[], None] = lambda: None
         # Set from the GUI thread: live frames carry the offspring only while shown.
         self.offspring_wanted = True
         # The window's worker sets torch's threads per model (see responsiveness).
@@ -258,20 +265,55 @@ class EvolutionSession:
         from ..core.encodings import make_encoding
 
         # Long steps check in between chunks, so pause and stop act within ~0.1 s.
-        checked = CheckedClassifier(classifier, control.checkpoint)
+        self._job_checkpoint = control.checkpoint
+        checked = CheckedClassifier(classifier, self._checkpoint)
         encoding = make_encoding(config.encoding, classifier.spec.channels,
                                  classifier.spec.image_size, device=config.device,
                                  **config.encoding_params)
         run = EvolutionRun(config, classifier=checked, initial_genomes=initial,
-                           encoding=CheckedEncoding(encoding, control.checkpoint))
+                           encoding=CheckedEncoding(encoding, self._checkpoint))
+        if self.run is not None:
+            self.previous = (self.run, self.seeded_from)
         self.run, self.seeded_from = run, seeded_from
         self.run_id += 1
         model = ModelInfo.of(classifier)
         return self._step_until_done(control, run, model)
 
-    def _step_until_done(self, control, run: EvolutionRun, model: ModelInfo) -> Iterator[RunFrame]:
+    def _checkpoint(self) -> None:
+        self._job_checkpoint()
+
+    def resume_previous(self, control) -> Iterator[RunFrame]:
+        """A job: make the run the current one replaced current again and step it on.
+
+        The two swap places, so going back and forth loses neither. The returned run
+        gets a new ``run_id`` (the view redraws it whole) and its first frame carries
+        its whole history for the plot.
+        """
+        if self.previous is None:
+            raise FoolingError("There is no previous run to go back to.")
+        (run, seeded_from), current = self.previous, self.run
+        self.previous = (current, self.seeded_from) if current is not None else None
+        self.run, self.seeded_from = run, seeded_from
+        self.run_id += 1
+        self._job_checkpoint = control.checkpoint
+        return self._step_until_done(control, run, ModelInfo.of(run.classifier),
+                                     replay_history=True)
+
+    def describe_previous(self) -> str:
+        if self.previous is None:
+            return ""
+        run = self.previous[0]
+        return (f"{run.spec.label} · {run.config.encoding} · seed {run.config.seed}, "
+                f"generation {max(run.generation, 0):,}")
+
+    def _step_until_done(self, control, run: EvolutionRun, model: ModelInfo,
+                         replay_history: bool = False) -> Iterator[RunFrame]:
         run_id = self.run_id
         base_interval = control.interval_s
+        if replay_history:  # the view starts this run afresh: send all it has done
+            frame = self._frame(run_id, run, model, max_draw=FRAME_DRAW_LIMIT,
+                                offspring=self.offspring_wanted)
+            yield replace(frame, snapshot=replace(frame.snapshot, new_stats=tuple(run.history)))
         while not run.finished:
             run.step()
             # Snapshots copy every elite and consume the pending history, so one is
@@ -294,7 +336,7 @@ class EvolutionSession:
     def _frame(self, run_id: int, run: EvolutionRun, model: ModelInfo,
                max_draw: int | None = None, offspring: bool = True) -> RunFrame:
         return RunFrame(run_id, run.snapshot(max_draw, offspring), model, run.config,
-                        self.seeded_from)
+                        self.seeded_from, self.describe_previous())
 
     def current_frame(self) -> RunFrame | None:
         """A snapshot of the current run (all history the GUI has not seen yet)."""
@@ -304,6 +346,7 @@ class EvolutionSession:
 
     def reset(self) -> None:
         self.run = None
+        self.previous = None
         self.seeded_from = ""
         self.run_id += 1
 
@@ -356,7 +399,8 @@ class EvolutionSession:
             images = quantize(adapt_channels(images, other.spec.channels))
             probs = other.probabilities(images)[0].numpy()
         return ScoreResult(self.run_id, cell, other.spec.label,
-                           top_classes(probs, other.spec.class_names), to_uint8(images)[0])
+                           top_classes(probs, other.spec.class_names), to_uint8(images)[0],
+                           elite.generation)
 
     def render_high_res(self, cell: int, size: int) -> RenderResult:
         run, elite = self._elite(cell)

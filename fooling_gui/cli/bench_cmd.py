@@ -18,13 +18,14 @@ def add_parser(sub) -> None:
     p.add_argument("--batch", type=positive_int, help="offspring per generation (default: the paper's)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from ..core.evolution import DEFAULT_BATCH, EvolutionRun, RunConfig
     from ..core.evolution.benchmark import benchmark
-    from .common import load_model_from_args, resolve_device
+    from .common import TIME_BAR, load_model_from_args, progress, resolve_device, set_time_progress
 
     classifier = load_model_from_args(args)
     kind = "mnist" if classifier.spec.channels == 1 else "imagenet"
@@ -33,7 +34,15 @@ def run(args: argparse.Namespace) -> int:
                        generations=10**9, seed=args.seed, device=resolve_device(args.device),
                        random_init=args.random_init, ten_crop=args.ten_crop,
                        eval_batch=64 if kind == "imagenet" else None)
-    result = benchmark(EvolutionRun(config, classifier=classifier), seconds=args.seconds)
+    with progress(total=args.seconds, desc="bench", quiet=args.quiet,
+                  bar_format=TIME_BAR) as bar:
+        def on_progress(phase: str, elapsed: float, expected: float) -> None:
+            # The bar counts seconds towards the expected end (a slow model's last
+            # generation runs past --seconds), so the time left holds.
+            set_time_progress(bar, f"bench: {phase}", elapsed, expected)
+
+        result = benchmark(EvolutionRun(config, classifier=classifier), seconds=args.seconds,
+                           on_progress=on_progress)
     if args.json:
         print_json(result.to_dict())
     else:

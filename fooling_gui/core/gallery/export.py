@@ -19,7 +19,7 @@ from pathlib import Path
 from ... import __version__
 from ..errors import FoolingError
 from ..evolution.archive import Elite
-from .contact_sheet import contact_sheet
+from .contact_sheet import CONTACT_SHEET_NAME, CONTACT_SHEET_TEXT, contact_sheet
 from .html_page import gallery_html
 from .png_meta import write_png
 
@@ -140,7 +140,8 @@ def export_gallery(elites: Sequence[Elite], prov: Provenance, out_dir: str | Pat
             "elites": entries,
         }
         title = f"{prov.model_label} · {prov.encoding} · seed {prov.seed} · generation {prov.generations}"
-        write_png(work / "contact_sheet.png", contact_sheet(list(elites), title=title))
+        write_png(work / CONTACT_SHEET_NAME, contact_sheet(list(elites), title=title),
+                  {"Software": f"fooling-gui {__version__}", **CONTACT_SHEET_TEXT})
         (work / "index.html").write_text(gallery_html(manifest), encoding="utf-8")
         (work / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         _move_into_place(work, out_dir, overwrite)

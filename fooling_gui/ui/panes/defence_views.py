@@ -19,18 +19,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.formatting import format_confidence
+from ...core.formatting import format_confidence, format_generations, format_percent
 from .. import theme
 
 SERIES = (theme.ACCENT, theme.BAD, theme.GOOD, theme.WARN)
 
 
-def pct(x: float | None) -> str:
-    return "–" if x is None else f"{100 * x:.1f} %"
-
-
-def gens(g) -> str:
-    return "never" if g is None else f"{g:g}"
+pct = format_percent  # one formatter for the window and the command line
+gens = format_generations
 
 
 class ResultTable(QTableWidget):

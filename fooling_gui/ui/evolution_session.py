@@ -77,6 +77,10 @@ class EliteDetails:
     encoding: str
     genome: dict  # encoding.describe(genome): the whole CPPN, or the direct shape
     can_render: bool  # a CPPN renders at any resolution
+    seed: int = 0  # the run's seed
+    weights_sha256: str = ""
+    genome_sha256: str = ""
+    seeded_from: dict | None = None  # the run's origin (see core.gallery.origin)
 
 
 @dataclass(frozen=True)
@@ -213,8 +217,10 @@ class EvolutionSession:
         self.run: EvolutionRun | None = None
         self.run_id = 0
         self.seeded_from = ""
-        # The run the current one replaced ("Back to the previous run"): (run, seeded_from).
-        self.previous: tuple[EvolutionRun, str] | None = None
+        self.origin: dict | None = None  # provenance of the image a seeded run began from
+        # The run the current one replaced ("Back to the previous run"):
+        # (run, seeded_from, origin).
+        self.previous: tuple[EvolutionRun, str, dict | None] | None = None
         # The running job's checkpoint; runs call it through _checkpoint, so a run taken
         # up again by a later job honours that job's pause and stop.
         self._job_checkpoint: Callable[[], None] = lambda: None
@@ -259,9 +265,9 @@ class EvolutionSession:
         if self.tune_threads:  # this runs in the worker thread: its torch threads only
             limit_torch_threads_in_this_thread(
                 worker_torch_threads(heavy=is_heavy(classifier.spec)))
-        initial, seeded_from = None, ""
+        initial, seeded_from, origin = None, "", None
         if seed_cell is not None:
-            initial, seeded_from = self._seed_genomes(seed_cell, config, classifier)
+            initial, seeded_from, origin = self._seed_genomes(seed_cell, config, classifier)
         from ..core.encodings import make_encoding
 
         # Long steps check in between chunks, so pause and stop act within ~0.1 s.
@@ -273,8 +279,8 @@ class EvolutionSession:
         run = EvolutionRun(config, classifier=checked, initial_genomes=initial,
                            encoding=CheckedEncoding(encoding, self._checkpoint))
         if self.run is not None:
-            self.previous = (self.run, self.seeded_from)
-        self.run, self.seeded_from = run, seeded_from
+            self.previous = (self.run, self.seeded_from, self.origin)
+        self.run, self.seeded_from, self.origin = run, seeded_from, origin
         self.run_id += 1
         model = ModelInfo.of(classifier)
         return self._step_until_done(control, run, model)
@@ -291,9 +297,10 @@ class EvolutionSession:
         """
         if self.previous is None:
             raise FoolingError("There is no previous run to go back to.")
-        (run, seeded_from), current = self.previous, self.run
-        self.previous = (current, self.seeded_from) if current is not None else None
-        self.run, self.seeded_from = run, seeded_from
+        (run, seeded_from, origin), current = self.previous, self.run
+        self.previous = ((current, self.seeded_from, self.origin) if current is not None
+                         else None)
+        self.run, self.seeded_from, self.origin = run, seeded_from, origin
         self.run_id += 1
         self._job_checkpoint = control.checkpoint
         return self._step_until_done(control, run, ModelInfo.of(run.classifier),
@@ -348,6 +355,7 @@ class EvolutionSession:
         self.run = None
         self.previous = None
         self.seeded_from = ""
+        self.origin = None
         self.run_id += 1
 
     def _require_run(self) -> EvolutionRun:
@@ -373,10 +381,16 @@ class EvolutionSession:
                 or tuple(classifier.spec.image_size) != tuple(run.spec.image_size)):
             raise FoolingError(f"That image was evolved for {run.spec.label}, whose images have "
                                "another size or colour; evolve from it on a model like that one.")
-        return [elite.genome], f"{elite.class_name} ({run.spec.label}, generation {elite.generation})"
+        from ..core.gallery.origin import seed_origin
+
+        return ([elite.genome],
+                f"{elite.class_name} ({run.spec.label}, generation {elite.generation})",
+                seed_origin(run, elite, self.origin))
 
     # -- inspector requests --------------------------------------------------------
     def elite_details(self, cell: int) -> EliteDetails:
+        from ..core.gallery.origin import genome_sha256
+
         run, elite = self._elite(cell)
         return EliteDetails(
             run_id=self.run_id, cell=cell, class_index=elite.class_index,
@@ -385,7 +399,9 @@ class EvolutionSession:
             top=top_classes(elite.probabilities, run.spec.class_names),
             model_label=run.spec.label, encoding=run.config.encoding,
             genome=run.encoding.describe(elite.genome),
-            can_render=run.config.encoding == "cppn")
+            can_render=run.config.encoding == "cppn", seed=run.config.seed,
+            weights_sha256=run.spec.weights_sha256,
+            genome_sha256=genome_sha256(run.encoding, elite.genome), seeded_from=self.origin)
 
     def score_on(self, cell: int, model_name: str, random_init: bool = False) -> ScoreResult:
         """Show one elite to another model: a CPPN is re-rendered at that model's size."""
@@ -412,13 +428,24 @@ class EvolutionSession:
         image = run.encoding.render_large(elite.genome, (size, size))
         return RenderResult(self.run_id, cell, elite.class_name, image)
 
-    def export(self, out_dir: str | Path, overwrite: bool) -> Path:
-        """Write the current run's gallery; returns the manifest's path."""
+    def export(self, out_dir: str | Path, overwrite: bool, name_in: bool = False) -> Path:
+        """Write the current run's gallery; returns the manifest's path.
+
+        Args:
+            out_dir: the gallery folder; with ``name_in``, the folder to put it in, and
+                the gallery is named after the run as it is now (the run goes on while
+                the user picks a folder, so only here do name and manifest agree).
+            overwrite: replace an existing gallery folder.
+        """
         from ..core.gallery import Provenance, export_gallery
+        from .elite_files import gallery_folder_name_of
 
         run = self._require_run()
         elites = run.archive.elites()
         if not elites:
             raise FoolingError("There are no images to export yet; let evolution run first.")
-        return export_gallery(elites, Provenance.of_run(run), out_dir, overwrite=overwrite,
-                              encoding=run.encoding)
+        if name_in:
+            out_dir = Path(out_dir) / gallery_folder_name_of(
+                run.spec.name, run.config.encoding, run.config.seed, run.generation)
+        return export_gallery(elites, Provenance.of_run(run, self.origin), out_dir,
+                              overwrite=overwrite, encoding=run.encoding)

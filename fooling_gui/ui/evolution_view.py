@@ -529,16 +529,19 @@ class EvolutionView(QWidget):
             if answer != QMessageBox.StandardButton.Yes:
                 return
             overwrite = True
-        self.export_gallery_to(out, overwrite)
+        # Named in the worker, after the generation the run has reached by then.
+        self.export_gallery_to(Path(parent), overwrite, name_in=True)
 
     def gallery_name(self) -> str:
         return gallery_folder_name(self.frame)
 
-    def export_gallery_to(self, out_dir: str | Path, overwrite: bool = False):
-        """Export the current run's elites to ``out_dir`` (in the worker thread)."""
+    def export_gallery_to(self, out_dir: str | Path, overwrite: bool = False,
+                          name_in: bool = False):
+        """Export the current run's elites to ``out_dir`` (in the worker thread); with
+        ``name_in``, into a folder in ``out_dir`` named after the run when it is written."""
         out_dir = Path(out_dir)
-        self.settings.set("export/last_folder", str(out_dir.parent))
-        job = self.worker.export(out_dir, overwrite)
+        self.settings.set("export/last_folder", str(out_dir if name_in else out_dir.parent))
+        job = self.worker.export(out_dir, overwrite, name_in)
         job.returned.connect(self._exported)
         self.status.emit(f"Exporting to {out_dir}…")
         return job

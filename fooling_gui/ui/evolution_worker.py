@@ -133,8 +133,9 @@ class EvolutionWorker(QObject):
     def render_high_res(self, cell: int, size: int) -> None:
         self._submit(self._session.render_high_res, cell, size).returned.connect(self.rendered)
 
-    def export(self, out_dir: str | Path, overwrite: bool = False) -> Job:
-        job = self._submit(self._session.export, Path(out_dir), overwrite)
+    def export(self, out_dir: str | Path, overwrite: bool = False, name_in: bool = False) -> Job:
+        """Write the gallery (``name_in``: into a folder named after the run, in out_dir)."""
+        job = self._submit(self._session.export, Path(out_dir), overwrite, name_in)
         job.returned.connect(self.exported)
         return job
 

@@ -176,3 +176,20 @@ def test_closing_hides_the_window_before_waiting_for_workers(qtbot, window, monk
     monkeypatch.setattr(view.worker, "shutdown", shutdown)
     window.close()
     assert seen == [False]
+
+
+def test_exporting_during_a_run_names_the_folder_after_what_the_manifest_says(
+        qtbot, window, tmp_path, monkeypatch):
+    import json
+
+    from PySide6.QtWidgets import QFileDialog
+
+    view = window.evolution
+    running_to(qtbot, view, 3)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path))
+    window.export_action.trigger()  # the run goes on meanwhile
+    qtbot.waitUntil(lambda: any(tmp_path.glob("*/manifest.json")), timeout=TIMEOUT)
+    manifest_path = next(tmp_path.glob("*/manifest.json"))
+    manifest = json.loads(manifest_path.read_text())
+    assert manifest_path.parent.name.endswith(f"_gen{manifest['generations']}")
+    assert manifest["config"]["generations"] == manifest["generations"]

@@ -40,15 +40,26 @@ class Provenance:
     evaluations: int
     wall_seconds: float
     config: dict = field(default_factory=dict)
+    seeded_from: dict | None = None  # see fooling_gui.core.gallery.origin
 
     @classmethod
-    def of_run(cls, run) -> Provenance:
-        """Provenance of an :class:`~fooling_gui.core.evolution.EvolutionRun`."""
+    def of_run(cls, run, seeded_from: dict | None = None) -> Provenance:
+        """Provenance of an :class:`~fooling_gui.core.evolution.EvolutionRun`.
+
+        Args:
+            run: the run.
+            seeded_from: where it started, when it began from another run's image
+                (:func:`~fooling_gui.core.gallery.origin.seed_origin`).
+        """
+        generations = max(run.generation, 0)
+        # The generations actually run, not the budget (open-ended in the window): with
+        # this config and seed, ``fooling-gui evolve`` makes the same images again.
+        config = {**run.config.to_dict(), "generations": generations}
         return cls(model=run.spec.name, model_label=run.spec.label,
                    weights_sha256=run.spec.weights_sha256, random_init=run.spec.random_init,
                    encoding=run.config.encoding, seed=run.config.seed,
-                   generations=max(run.generation, 0), evaluations=run.evaluations,
-                   wall_seconds=run.wall_seconds, config=run.config.to_dict())
+                   generations=generations, evaluations=run.evaluations,
+                   wall_seconds=run.wall_seconds, config=config, seeded_from=seeded_from)
 
 
 def slug(text: str) -> str:
@@ -74,6 +85,8 @@ def png_text(e: Elite, prov: Provenance, genome_json: dict | None) -> dict[str, 
     }
     if genome_json is not None:
         text["genome"] = json.dumps(genome_json, separators=(",", ":"))
+    if prov.seeded_from is not None:
+        text["seeded_from"] = json.dumps(prov.seeded_from, separators=(",", ":"))
     return text
 
 
@@ -131,6 +144,7 @@ def export_gallery(elites: Sequence[Elite], prov: Provenance, out_dir: str | Pat
             "evaluations": prov.evaluations,
             "wall_seconds": round(prov.wall_seconds, 3),
             "config": prov.config,
+            "seeded_from": prov.seeded_from,
             "summary": {
                 "count": len(confs),
                 "min_confidence": confs[0] if confs else None,

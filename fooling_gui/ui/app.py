@@ -63,6 +63,19 @@ def check_qt_can_start() -> None:
                            + (f"; install it with: {hint}" if hint else "") + ".") from None
 
 
+def app_icon():
+    """The application icon, at every shipped size (an empty icon if none is shipped)."""
+    from PySide6.QtGui import QIcon
+
+    from ..core.resources import resources_root
+
+    icon = QIcon()
+    folder = resources_root() / "icons"
+    for png in sorted(folder.glob("fooling-gui-*.png")):
+        icon.addFile(str(png))
+    return icon
+
+
 def make_application(argv: list[str] | None = None):
     """The QApplication (created once), themed.
 
@@ -84,6 +97,8 @@ def make_application(argv: list[str] | None = None):
         app = QApplication(argv if argv is not None else sys.argv[:1])
         app.setApplicationName("fooling-gui")
         app.setOrganizationName("fooling-gui")
+        app.setDesktopFileName("fooling-gui")  # Wayland: the launcher's icon and name
+        app.setWindowIcon(app_icon())
         apply_theme(app)
     install_guard(app)  # PySide6 6.12.0 on Python 3.11 would abort within minutes
     return app

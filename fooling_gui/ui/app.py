@@ -11,6 +11,8 @@ import sys
 log = logging.getLogger("fooling_gui")
 
 SETTINGS_ENV = "FOOLING_GUI_SETTINGS"  # an INI file to use instead of the user's settings
+SHARED_SETTINGS = ("Another fooling-gui window is using {path}, so this one will not save "
+                   "its settings; start it with --settings FILE for a profile of its own.")
 
 # Harmless notices some Qt platform plugins print; anything else goes to the log.
 _QUIET_QT = ("propagateSizeHints", "This plugin does not support")
@@ -116,7 +118,11 @@ def open_settings(args: argparse.Namespace):
         settings = Settings.temporary()
     else:
         settings = Settings(path)
-    if getattr(args, "reset_settings", False):
+    reset = getattr(args, "reset_settings", False)
+    if not settings.claim():
+        print(f"fooling-gui: {SHARED_SETTINGS.format(path=settings.path)}"
+              + (" Nothing was reset." if reset else ""), file=sys.stderr)
+    elif reset:
         settings.clear()
         print(f"fooling-gui: settings reset to the defaults ({settings.path}).", file=sys.stderr)
     return settings
@@ -137,6 +143,8 @@ def run_app(args: argparse.Namespace) -> int:
 
     settings = open_settings(args)
     window = MainWindow(settings)
+    if settings.read_only:
+        window.show_status(SHARED_SETTINGS.format(path=settings.path))
     if args.run_for is not None:  # timed runs (docs, checks) use a reproducible size
         window.resize(*_timed_window_size())
     probe = LatencyProbe(10, window)

@@ -199,5 +199,6 @@ class MainWindow(QMainWindow):
                 if callable(shutdown):
                     shutdown()
             self.settings.sync()
+            self.settings.release()
         super().closeEvent(event)
 

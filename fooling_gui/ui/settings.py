@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QLockFile, QSettings
 
 from ..core.errors import FoolingError
 
@@ -46,6 +46,9 @@ class Settings:
 
     def __init__(self, path: str | Path | None = None):
         self._scratch: tempfile.TemporaryDirectory | None = None
+        self._lock: QLockFile | None = None
+        # Values set while another window owns the file: kept here, never written.
+        self._unsaved: dict[str, Any] | None = None
         if path is None:
             self._qs = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
                                  ORGANISATION, APPLICATION)
@@ -71,18 +74,51 @@ class Settings:
     def path(self) -> str:
         return self._qs.fileName()
 
+    @property
+    def read_only(self) -> bool:
+        """True when another window owns the file (see :meth:`claim`)."""
+        return self._unsaved is not None
+
+    def claim(self) -> bool:
+        """Become the one window that writes this file; False (and read-only from now
+        on) when another running fooling-gui holds it. A crashed owner's lock is stale
+        and taken over."""
+        # Not "<file>.lock": QSettings locks that one itself while it writes.
+        self._lock = QLockFile(self.path + ".window-lock")
+        self._lock.setStaleLockTime(0)  # only a live owner counts (its process id is checked)
+        try:  # the user's config folder may not exist yet on a first launch
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            pass
+        if self._lock.tryLock(0) or self._lock.error() != QLockFile.LockError.LockFailedError:
+            return True  # ours; or no lock can be made there, and then nothing can be saved
+        self._unsaved = {}
+        return False
+
+    def release(self) -> None:
+        """Let another window own the file (the window calls this as it closes)."""
+        if self._lock is not None:
+            self._lock.unlock()
+            self._lock = None
+
     def get(self, key: str) -> Any:
         default = DEFAULTS[key]
+        if self._unsaved is not None and key in self._unsaved:
+            return self._unsaved[key]
         value = self._qs.value(key, default)
         return _coerce(value, default)
 
     def set(self, key: str, value: Any) -> None:
         if key not in DEFAULTS:
             raise KeyError(f"unknown setting {key!r}")
+        if self._unsaved is not None:
+            self._unsaved[key] = value
+            return
         self._qs.setValue(key, value)
 
     def sync(self) -> None:
-        self._qs.sync()
+        if self._unsaved is None:
+            self._qs.sync()
 
     def clear(self) -> None:
         """Forget every stored value (``--reset-settings``); defaults apply again."""

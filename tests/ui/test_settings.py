@@ -46,9 +46,12 @@ def test_settings_file_option_keeps_a_separate_profile(tmp_path, monkeypatch):
     s.set("run/seed", 11)
     s.sync()
     assert profile.is_file()
-    assert open_settings(window_args("--settings", str(profile))).get("run/seed") == 11
+    s.release()
+    again = open_settings(window_args("--settings", str(profile)))
+    assert again.get("run/seed") == 11 and not again.read_only
+    again.release()
     # The user's own settings (under XDG_CONFIG_HOME, a scratch folder in tests) are untouched.
-    assert open_settings(window_args()).get("run/seed") == DEFAULTS["run/seed"]
+    assert Settings().get("run/seed") == DEFAULTS["run/seed"]
 
 
 def test_reset_settings_forgets_everything(tmp_path, capsys):
@@ -61,6 +64,7 @@ def test_reset_settings_forgets_everything(tmp_path, capsys):
     s.sync()
     again = open_settings(window_args("--settings", str(profile), "--reset-settings"))
     assert again.get("run/model") == "lenet" and again.get("run/seed") == 0
+    again.release()
     assert Settings(profile).get("run/seed") == 0  # gone from the file too
     assert "reset" in capsys.readouterr().err
 
@@ -73,12 +77,13 @@ def test_timed_runs_neither_read_nor_write_the_users_settings(tmp_path, monkeypa
     assert "fooling-gui-tests-" in mine.path  # conftest's scratch, never the real ~/.config
     mine.set("run/seed", 5)
     mine.sync()
+    mine.release()
     timed = open_settings(window_args("--screenshot", "s.png", "--run-for", "1"))
     assert timed.get("run/seed") == 0
     timed.set("run/seed", 77)
     timed.sync()
-    assert timed.path != mine.path
-    assert open_settings(window_args()).get("run/seed") == 5
+    assert timed.path != mine.path and not timed.read_only
+    assert Settings().get("run/seed") == 5
 
 
 def test_a_settings_file_in_a_missing_folder_is_one_sentence(tmp_path):
@@ -94,3 +99,22 @@ def test_kiosk_refuses_window_settings_options():
     from fooling_gui.cli import main
 
     assert main(["--kiosk", "--reset-settings"]) == 2
+
+
+def test_a_second_window_on_the_same_settings_does_not_overwrite_them(tmp_path, capsys):
+    from fooling_gui.ui.app import open_settings
+
+    path = tmp_path / "shared.ini"
+    first = open_settings(window_args("--settings", str(path)))
+    assert not first.read_only
+    second = open_settings(window_args("--settings", str(path)))
+    assert second.read_only and "--settings FILE" in capsys.readouterr().err
+    second.set("run/seed", 99)
+    assert second.get("run/seed") == 99  # this window still remembers it while open
+    second.sync()
+    first.set("run/seed", 3)
+    first.sync()
+    assert Settings(path).get("run/seed") == 3
+    first.release()
+    # A profile of its own is writable.
+    assert not open_settings(window_args("--settings", str(tmp_path / "mine.ini"))).read_only

@@ -97,6 +97,7 @@ def test_the_pyinstaller_spec_is_python_and_names_files_that_exist():
                and isinstance(n.value, str)}
     for name in ("bundle_main.py", "bundle_cpu_only.py"):
         assert name in strings and (PACKAGING / name).is_file()
+    assert "_C_stable.so" in strings  # torchvision's operators, loaded by path
     for sub in ("weights", "mnist", "icons"):
         assert sub in strings and (ROOT / "resources" / sub).is_dir()
     ast.parse((PACKAGING / "bundle_main.py").read_text(encoding="utf-8"))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from .common import add_model_arguments, positive_float, positive_int, print_json
+from .common import (add_model_arguments, add_settings_arguments, positive_float, positive_int,
+                     print_json)
 
 
 def add_parser(sub) -> None:
@@ -17,6 +18,10 @@ def add_parser(sub) -> None:
                    help="total measuring time (default: 10)")
     p.add_argument("--batch", type=positive_int, help="offspring per generation (default: the paper's)")
     p.add_argument("--seed", type=int, default=0)
+    add_settings_arguments(p)
+    p.add_argument("--split", action="store_true",
+                   help="also print the time per generation in each stage: ask/mutate, plan, "
+                   "render, score, tell, snapshot")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
@@ -25,15 +30,24 @@ def add_parser(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..core.evolution import DEFAULT_BATCH, EvolutionRun, RunConfig
     from ..core.evolution.benchmark import benchmark
-    from .common import TIME_BAR, load_model_from_args, progress, resolve_device, set_time_progress
+    from .common import (
+        TIME_BAR,
+        load_model_from_args,
+        progress,
+        resolve_device,
+        set_time_progress,
+        settings_from_args,
+    )
 
+    ten_crop, params = settings_from_args(args)
     classifier = load_model_from_args(args)
     kind = "mnist" if classifier.spec.channels == 1 else "imagenet"
     config = RunConfig(model=args.model, encoding=args.encoding,
                        batch=args.batch or DEFAULT_BATCH[(kind, args.encoding)],
                        generations=10**9, seed=args.seed, device=resolve_device(args.device),
-                       random_init=args.random_init, ten_crop=args.ten_crop,
-                       eval_batch=64 if kind == "imagenet" else None)
+                       random_init=args.random_init, ten_crop=ten_crop,
+                       eval_batch=64 if kind == "imagenet" else None, preset=args.preset,
+                       encoding_params=params)
     with progress(total=args.seconds, desc="bench", quiet=args.quiet,
                   bar_format=TIME_BAR) as bar:
         def on_progress(phase: str, elapsed: float, expected: float) -> None:
@@ -42,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
             set_time_progress(bar, f"bench: {phase}", elapsed, expected)
 
         result = benchmark(EvolutionRun(config, classifier=classifier), seconds=args.seconds,
-                           on_progress=on_progress)
+                           split=args.split, on_progress=on_progress)
     if args.json:
         print_json(result.to_dict())
     else:
@@ -50,4 +64,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"  evolution loop : {result.evals_per_s:10.1f} evaluations/s")
         print(f"  forward pass   : {result.forward_evals_per_s:10.1f} evaluations/s")
         print(f"  ratio          : {result.ratio:10.3f}")
+        if result.split:
+            split = dict(result.split)
+            n = split.pop("generations")
+            total = sum(split.values()) or 1.0
+            print(f"  per generation (ms, mean of {n}; {config.batch} offspring):")
+            for stage, ms in split.items():
+                print(f"    {stage:<9}{ms:10.2f}  {100 * ms / total:5.1f} %")
     return 0

@@ -50,6 +50,36 @@ def add_model_arguments(parser: argparse.ArgumentParser, default: str | None = "
                         help="ImageNet models: average over 10 crops, as in the paper")
 
 
+def add_settings_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--preset`` and ``--set NAME=VALUE``: every evolution setting, listed in --help."""
+    from ..core.evolution.settings import PRESETS, help_text
+
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = help_text()
+    parser.add_argument("--preset", choices=tuple(PRESETS), default="paper",
+                        help="operators: paper = the original code (default); legacy = "
+                        "fooling-gui's earlier, smoother ones")
+    parser.add_argument("--set", action="append", metavar="NAME=VALUE", default=[],
+                        help="change one setting of the preset (repeatable; the list is below)")
+
+
+def settings_from_args(args: argparse.Namespace) -> tuple[bool, dict]:
+    """``(ten_crop, encoding settings)`` from ``--preset``/``--set``/``--ten-crop``;
+    also sets ``args.ten_crop`` so the model is loaded as the run will score with it."""
+    from ..core.evolution.settings import parse_assignments, preset_values, split_run_settings
+
+    values = parse_assignments(args.set, args.encoding)
+    run_wide, params = split_run_settings(values)
+    if "crops" in run_wide:
+        ten = run_wide["crops"] == "ten"
+    elif getattr(args, "ten_crop", False):
+        ten = True
+    else:
+        ten = preset_values(args.preset, args.encoding)["crops"] == "ten"
+    args.ten_crop = ten
+    return ten, params
+
+
 def load_model_from_args(args: argparse.Namespace):
     """The Classifier the model arguments name (errors are FoolingError)."""
     from ..core.models import load_model

@@ -6,8 +6,8 @@ import argparse
 import json
 from pathlib import Path
 
-from .common import (add_model_arguments, non_negative_int, parse_class, positive_int, print_json,
-                     progress)
+from .common import (add_model_arguments, add_settings_arguments, non_negative_int, parse_class,
+                     positive_int, print_json, progress)
 
 
 def add_parser(sub) -> None:
@@ -24,6 +24,7 @@ def add_parser(sub) -> None:
     p.add_argument("--classes", metavar="LIST",
                    help="comma-separated class indices or names (default: all)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    add_settings_arguments(p)
     p.add_argument("--out", type=Path, required=True, help="gallery folder to create")
     p.add_argument("--force", action="store_true", help="replace an existing gallery folder")
     p.add_argument("--save-run", type=Path, metavar="FILE", help="also save the run to resume later")
@@ -54,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     from ..core.formatting import format_confidence
     from ..core.gallery import Provenance, export_gallery
     from ..core.gallery.export import check_destination
-    from .common import load_model_from_args, resolve_device
+    from .common import load_model_from_args, resolve_device, settings_from_args
 
     check_destination(args.out, args.force)  # fail before spending minutes evolving
     if args.resume:
@@ -62,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
         if args.generations > evo.generation:
             evo.extend(args.generations)
     else:
+        ten_crop, params = settings_from_args(args)
         classifier = load_model_from_args(args)
         kind = "mnist" if classifier.spec.channels == 1 else "imagenet"
         config = RunConfig(
@@ -69,7 +71,8 @@ def run(args: argparse.Namespace) -> int:
             batch=args.batch or DEFAULT_BATCH[(kind, args.encoding)],
             classes=parse_classes(args.classes, classifier.spec.class_names), seed=args.seed,
             device=resolve_device(args.device), random_init=args.random_init,
-            ten_crop=args.ten_crop, eval_batch=64 if kind == "imagenet" else None)
+            ten_crop=ten_crop, eval_batch=64 if kind == "imagenet" else None,
+            preset=args.preset, encoding_params=params)
         evo = EvolutionRun(config, classifier=classifier)
 
     total = evo.config.generations + 1

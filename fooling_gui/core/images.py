@@ -23,10 +23,22 @@ def quantize(images: torch.Tensor) -> torch.Tensor:
     return torch.round(images.clamp(0.0, 1.0) * 255.0) / 255.0
 
 
-def quantize_(images: torch.Tensor) -> torch.Tensor:
+PIXEL_LEVELS = ("truncate", "round")
+
+
+def quantize_(images: torch.Tensor, levels: str = "round") -> torch.Tensor:
     """In-place :func:`quantize` for a tensor the caller owns (saves three full copies
-    of a 400-image 256×256 batch per generation)."""
-    return images.clamp_(0.0, 1.0).mul_(255.0).round_().div_(255.0)
+    of a 400-image 256×256 batch per generation).
+
+    ``levels="truncate"`` takes ``floor(255 v)`` instead of rounding: the paper's code
+    converts a value to a pixel with ``int color = value * 255`` (C++ truncation).
+    """
+    images.clamp_(0.0, 1.0).mul_(255.0)
+    if levels == "truncate":
+        images.floor_()
+    else:
+        images.round_()
+    return images.div_(255.0)
 
 
 def to_uint8(images: torch.Tensor) -> np.ndarray:

@@ -213,7 +213,7 @@ class EvolutionSession:
     def __init__(self, load: Callable[[str, bool], Any] | None = None, device: str = "cpu"):
         self.device = device
         self._load = load or self._load_from_registry
-        self._models: dict[tuple[str, bool], Any] = {}
+        self._models: dict[tuple, Any] = {}
         self.run: EvolutionRun | None = None
         self.run_id = 0
         self.seeded_from = ""
@@ -243,6 +243,24 @@ class EvolutionSession:
             self._models[key] = self._load(name, random_init)
         return self._models[key]
 
+    def run_classifier(self, config: RunConfig):
+        """The model as ``config`` scores with it: ten crops or the centre crop (the same
+        network, another view of it; kept like the model)."""
+        base = self.classifier(config.model, config.random_init)
+        spec = base.spec
+        want = config.uses_ten_crop and tuple(spec.image_size) != tuple(spec.input_size)
+        if bool(getattr(spec, "ten_crop", False)) == want or not hasattr(base, "module"):
+            return base
+        key = (config.model, config.random_init, "ten" if want else "centre")
+        if key not in self._models:
+            import dataclasses
+
+            from ..core.models import Classifier
+
+            self._models[key] = Classifier(base.module, dataclasses.replace(spec, ten_crop=want),
+                                           base.device)
+        return self._models[key]
+
     def model_info(self, name: str, random_init: bool = False) -> ModelInfo:
         return ModelInfo.of(self.classifier(name, random_init))
 
@@ -261,7 +279,7 @@ class EvolutionSession:
             seed_cell: start from mutants of this cell's elite in the current run
                 ("evolve from this image") instead of random genomes.
         """
-        classifier = self.classifier(config.model, config.random_init)
+        classifier = self.run_classifier(config)
         if self.tune_threads:  # this runs in the worker thread: its torch threads only
             limit_torch_threads_in_this_thread(
                 worker_torch_threads(heavy=is_heavy(classifier.spec)))
@@ -275,7 +293,7 @@ class EvolutionSession:
         checked = CheckedClassifier(classifier, self._checkpoint)
         encoding = make_encoding(config.encoding, classifier.spec.channels,
                                  classifier.spec.image_size, device=config.device,
-                                 **config.encoding_params)
+                                 **config.encoding_settings())
         run = EvolutionRun(config, classifier=checked, initial_genomes=initial,
                            encoding=CheckedEncoding(encoding, self._checkpoint))
         if self.run is not None:

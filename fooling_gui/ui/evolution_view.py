@@ -300,11 +300,13 @@ class EvolutionView(QWidget):
     def config(self) -> RunConfig:
         c = self.controls
         info = self.model_info
+        preset, ten_crop, params = c.run_settings()
         return RunConfig(model=self.model_name,
                          encoding=c.encoding_name(), batch=c.batch.value(),
                          generations=OPEN_ENDED, classes=self.classes, seed=c.seed.value(),
                          random_init=self.random_init,
-                         eval_batch=64 if info is not None and info.channels == 3 else None)
+                         eval_batch=64 if info is not None and info.channels == 3 else None,
+                         preset=preset, ten_crop=ten_crop, encoding_params=params)
 
     def _remember(self) -> None:
         s = self.settings

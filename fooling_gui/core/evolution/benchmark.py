@@ -14,6 +14,7 @@ import torch
 
 from ..images import quantize
 from .run import EvolutionRun
+from .stage_clock import StageClock
 
 
 @dataclass(frozen=True)
@@ -27,12 +28,14 @@ class BenchResult:
     ratio: float
     seconds: float
     random_init: bool
+    split: dict | None = None  # seconds per generation in each stage (bench --split)
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
 def benchmark(run: EvolutionRun, seconds: float = 10.0, slices: int = 3,
+              split: bool = False,
               on_progress: Callable[[str, float, float], None] | None = None) -> BenchResult:
     """Time ``run`` (stepping it) and its classifier's forward pass on one batch.
 
@@ -40,9 +43,13 @@ def benchmark(run: EvolutionRun, seconds: float = 10.0, slices: int = 3,
         run: a fresh or running evolution run; it is stepped during the benchmark.
         seconds: total time budget, shared equally by loop and forward pass.
         slices: alternations of loop and forward timing.
+        split: also time each stage of the loop (ask/mutate, plan, render, score, tell)
+            and a snapshot of the run as the window takes them; the device is waited
+            for at each stage boundary, which costs a little throughput on a GPU.
         on_progress: ``(phase, elapsed_s, expected_total_s)`` after every generation and
             forward pass. A slice ends only after a whole generation, so with a slow
-            model the benchmark runs past ``seconds``; the expected total says by how much.
+            model the benchmark runs past ``seconds``; the expected total says by how much
+            (the split's extra timing comes after and is not counted).
     """
     t0 = time.perf_counter()
     longest = {"loop": 0.0, "forward": 0.0}  # the longest call of each kind so far
@@ -105,13 +112,38 @@ def benchmark(run: EvolutionRun, seconds: float = 10.0, slices: int = 3,
         fwd_time += time.perf_counter() - start
     report("done", None)
 
+    stages = None
+    if split:
+        stages = _split(run, max(1.0, seconds / 4))
     evals = loop_evals / loop_time
     fwd = fwd_evals / fwd_time
     return BenchResult(model=run.spec.label, encoding=run.config.encoding,
                        device=str(run.classifier.device), batch=run.config.batch,
                        evals_per_s=round(evals, 2), forward_evals_per_s=round(fwd, 2),
                        ratio=round(evals / fwd, 4), seconds=round(loop_time + fwd_time, 2),
-                       random_init=run.spec.random_init)
+                       random_init=run.spec.random_init, split=stages)
+
+
+def _split(run: EvolutionRun, seconds: float) -> dict:
+    """Milliseconds per generation in each stage, over ``seconds`` of stepping, with one
+    snapshot per generation (as the window takes them at most)."""
+    clock = StageClock(run.classifier.device)
+    run.clock = clock
+    generations = 0
+    start = time.perf_counter()
+    try:
+        while generations < 2 or time.perf_counter() - start < seconds:
+            run.step()
+            clock.start()
+            run.snapshot(max_draw=64, offspring=False)
+            clock.lap("snapshot")
+            generations += 1
+    finally:
+        run.clock = None
+        if hasattr(run.encoding, "clock"):
+            run.encoding.clock = None
+    return {k: round(1000.0 * v / generations, 3) for k, v in clock.seconds.items()} | {
+        "generations": generations}
 
 
 def _sync(device: torch.device) -> None:

@@ -19,7 +19,9 @@ from .config import RunConfig
 from .run import EvolutionRun
 from .stats import GenerationStats
 
-FORMAT = "fooling-gui-run/1"
+FORMAT = "fooling-gui-run/2"
+# Files written before the paper preset: their settings are the ``legacy`` preset's.
+_LEGACY_FORMAT = "fooling-gui-run/1"
 
 
 def save_run(run: EvolutionRun, path: str | Path) -> Path:
@@ -65,9 +67,12 @@ def load_run(path: str | Path, classifier=None) -> EvolutionRun:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # noqa: BLE001 — any unreadable file is one user error
         raise FoolingError(f"{path} is not a fooling-gui run file ({type(exc).__name__}).") from None
-    if not isinstance(state, dict) or state.get("format") != FORMAT:
+    if not isinstance(state, dict) or state.get("format") not in (FORMAT, _LEGACY_FORMAT):
         raise FoolingError(f"{path} is not a fooling-gui run file.")
-    config = RunConfig.from_dict(json.loads(state["config"]))
+    config_dict = json.loads(state["config"])
+    if state["format"] == _LEGACY_FORMAT:
+        config_dict["preset"] = "legacy"  # the operators it was evolved with
+    config = RunConfig.from_dict(config_dict)
     run = EvolutionRun(config, classifier=classifier)
     if state["weights_sha256"] and run.spec.weights_sha256 != state["weights_sha256"]:
         raise FoolingError(f"{path} was evolved with other weights for {config.model}; "

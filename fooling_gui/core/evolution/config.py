@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from ..errors import FoolingError
+from . import settings as run_settings
 
 ENCODINGS = ("direct", "cppn")
 
@@ -26,9 +27,12 @@ class RunConfig:
         seed: seeds every random choice of the run.
         device: torch device for the model and rendering.
         random_init: the model has random weights (benchmarks and tests only).
-        ten_crop: ImageNet models average over 10 crops, as in the paper.
-        encoding_params: overrides of the encoding's parameters.
+        ten_crop: ImageNet-sized models average over 10 crops (the paper) or score the
+            centre crop; ``None``: as the preset says (see :attr:`uses_ten_crop`).
+        encoding_params: the encoding settings changed from the preset's.
         eval_batch: largest forward-pass batch (bounds memory; ``None`` = whole batch).
+        preset: ``"paper"`` (the original code's operators) or ``"legacy"`` (see
+            :mod:`.settings`).
     """
 
     model: str = "lenet"
@@ -39,9 +43,10 @@ class RunConfig:
     seed: int = 0
     device: str = "cpu"
     random_init: bool = False
-    ten_crop: bool = False
+    ten_crop: bool | None = None
     encoding_params: dict = field(default_factory=dict)
     eval_batch: int | None = None
+    preset: str = run_settings.DEFAULT_PRESET
 
     def __post_init__(self) -> None:
         if self.encoding not in ENCODINGS:
@@ -52,6 +57,15 @@ class RunConfig:
             raise FoolingError("The number of generations must not be negative.")
         if self.eval_batch is not None and self.eval_batch < 1:
             raise FoolingError("The evaluation batch size must be at least 1.")
+        if self.preset not in run_settings.PRESETS:
+            raise FoolingError(f"Unknown preset {self.preset!r}; choose "
+                               f"{' or '.join(run_settings.PRESETS)}.")
+        params = {k: run_settings.coerce(k, v, self.encoding)
+                  for k, v in dict(self.encoding_params).items()}
+        run_wide, params = run_settings.split_run_settings(params)
+        if run_wide:
+            raise FoolingError(f"{next(iter(run_wide))} is a run setting, not an encoding one.")
+        object.__setattr__(self, "encoding_params", params)
         if self.classes is not None:
             object.__setattr__(self, "classes", tuple(int(c) for c in self.classes))
             if not self.classes:
@@ -59,9 +73,31 @@ class RunConfig:
             if len(set(self.classes)) != len(self.classes):
                 raise FoolingError("Each class may be chosen only once.")
 
+    @property
+    def uses_ten_crop(self) -> bool:
+        """Whether ImageNet-sized models score 10 crops (the preset decides unless set)."""
+        if self.ten_crop is not None:
+            return bool(self.ten_crop)
+        return run_settings.preset_values(self.preset, self.encoding)["crops"] == "ten"
+
+    def encoding_settings(self) -> dict:
+        """Every parameter of the encoding: the preset's, then the changed ones."""
+        values = run_settings.preset_values(self.preset, self.encoding)
+        _, params = run_settings.split_run_settings(values)
+        return {**params, **self.encoding_params}
+
+    def settings(self) -> dict:
+        """Every setting of this run (preset, crops, encoding parameters), JSON-ready."""
+        params = {k: list(v) if isinstance(v, tuple) else v
+                  for k, v in self.encoding_settings().items()}
+        return {"preset": self.preset, "crops": "ten" if self.uses_ten_crop else "centre",
+                **params}
+
     def to_dict(self) -> dict:
         data = asdict(self)
         data["classes"] = list(self.classes) if self.classes is not None else None
+        data["encoding_params"] = {k: list(v) if isinstance(v, tuple) else v
+                                   for k, v in self.encoding_params.items()}
         return data
 
     @classmethod

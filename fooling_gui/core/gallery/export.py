@@ -40,6 +40,7 @@ class Provenance:
     evaluations: int
     wall_seconds: float
     config: dict = field(default_factory=dict)
+    settings: dict = field(default_factory=dict)
     seeded_from: dict | None = None  # see fooling_gui.core.gallery.origin
 
     @classmethod
@@ -59,7 +60,8 @@ class Provenance:
                    weights_sha256=run.spec.weights_sha256, random_init=run.spec.random_init,
                    encoding=run.config.encoding, seed=run.config.seed,
                    generations=generations, evaluations=run.evaluations,
-                   wall_seconds=run.wall_seconds, config=config, seeded_from=seeded_from)
+                   wall_seconds=run.wall_seconds, config=config, settings=run.settings(),
+                   seeded_from=seeded_from)
 
 
 def slug(text: str) -> str:
@@ -83,6 +85,8 @@ def png_text(e: Elite, prov: Provenance, genome_json: dict | None) -> dict[str, 
         "encoding": prov.encoding,
         "seed": str(prov.seed),
     }
+    if prov.settings:  # every operator setting: how exactly the image was made
+        text["settings"] = json.dumps(prov.settings, separators=(",", ":"))
     if genome_json is not None:
         text["genome"] = json.dumps(genome_json, separators=(",", ":"))
     if prov.seeded_from is not None:
@@ -144,6 +148,7 @@ def export_gallery(elites: Sequence[Elite], prov: Provenance, out_dir: str | Pat
             "evaluations": prov.evaluations,
             "wall_seconds": round(prov.wall_seconds, 3),
             "config": prov.config,
+            "settings": prov.settings,
             "seeded_from": prov.seeded_from,
             "summary": {
                 "count": len(confs),
@@ -154,6 +159,9 @@ def export_gallery(elites: Sequence[Elite], prov: Provenance, out_dir: str | Pat
             "elites": entries,
         }
         title = f"{prov.model_label} · {prov.encoding} · seed {prov.seed} · generation {prov.generations}"
+        if prov.config.get("preset"):  # how the images were made, at a glance
+            changed = [f"{k}={v}" for k, v in prov.config.get("encoding_params", {}).items()]
+            title += f" · {prov.config['preset']} preset" + "".join(f", {c}" for c in changed)
         write_png(work / CONTACT_SHEET_NAME, contact_sheet(list(elites), title=title),
                   {"Software": f"fooling-gui {__version__}", **CONTACT_SHEET_TEXT})
         (work / "index.html").write_text(gallery_html(manifest), encoding="utf-8")

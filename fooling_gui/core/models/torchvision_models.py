@@ -1,4 +1,8 @@
-"""ImageNet classifiers from torchvision (AlexNet as in the paper, and any other by name).
+"""ImageNet classifiers from torchvision (AlexNet, and any other by name).
+
+torchvision's AlexNet is the "one weird trick" variant (64-192-384-256-256 filters, no
+LRN, 224-pixel crops); the paper fooled CaffeNet (96-256-384-384-256, LRN, 227-pixel
+crops of BGR 0–255 images minus the mean image), a close relative, not the same network.
 
 Weights live where torch keeps them, ``torch.hub.get_dir()/checkpoints/<file>``, so a
 file torchvision already downloaded is reused. They are read with

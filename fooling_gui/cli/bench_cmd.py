@@ -23,6 +23,7 @@ def add_parser(sub) -> None:
                    help="also print the time per generation in each stage: ask/mutate, plan, "
                    "render, score, tell, snapshot")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
 
 
@@ -30,7 +31,14 @@ def run(args: argparse.Namespace) -> int:
     from ..core.evolution import EvolutionRun, RunConfig, run_defaults
     from ..core.evolution.benchmark import benchmark
     from ..core.memory_guard import check_run_memory
-    from .common import load_model_from_args, resolve_device, settings_from_args
+    from .common import (
+        TIME_BAR,
+        load_model_from_args,
+        progress,
+        resolve_device,
+        set_time_progress,
+        settings_from_args,
+    )
 
     ten_crop, params = settings_from_args(args)
     classifier = load_model_from_args(args)
@@ -41,8 +49,15 @@ def run(args: argparse.Namespace) -> int:
                        eval_batch=eval_batch, preset=args.preset,
                        encoding_params=params)
     check_run_memory(classifier, config)
-    result = benchmark(EvolutionRun(config, classifier=classifier), seconds=args.seconds,
-                       split=args.split)
+    with progress(total=args.seconds, desc="bench", quiet=args.quiet,
+                  bar_format=TIME_BAR) as bar:
+        def on_progress(phase: str, elapsed: float, expected: float) -> None:
+            # The bar counts seconds towards the expected end (a slow model's last
+            # generation runs past --seconds), so the time left holds.
+            set_time_progress(bar, f"bench: {phase}", elapsed, expected)
+
+        result = benchmark(EvolutionRun(config, classifier=classifier), seconds=args.seconds,
+                           split=args.split, on_progress=on_progress)
     if args.json:
         print_json(result.to_dict())
     else:

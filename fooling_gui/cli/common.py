@@ -144,9 +144,22 @@ def print_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
-def progress(total: int, desc: str, unit: str = "it", quiet: bool = False):
-    """A tqdm bar on stderr (silent with ``quiet``)."""
+#: For bars that count seconds: percent done, time spent and time left, no rate.
+TIME_BAR = "{desc}: {percentage:3.0f}%|{bar}| {elapsed} so far, about {remaining} left"
+
+
+def progress(total: float, desc: str, unit: str = "it", quiet: bool = False,
+             bar_format: str | None = None):
+    """A tqdm bar on stderr with an estimate of the time left (silent with ``quiet``)."""
     from tqdm import tqdm
 
     return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, disable=quiet,
-                dynamic_ncols=True, leave=False)
+                dynamic_ncols=True, leave=False, bar_format=bar_format)
+
+
+def set_time_progress(bar, label: str, elapsed: float, expected: float) -> None:
+    """Move a :data:`TIME_BAR` bar to ``elapsed`` of ``expected`` seconds."""
+    bar.total = max(expected, elapsed, 1e-6)
+    bar.n = min(elapsed, bar.total)
+    bar.set_description_str(label, refresh=False)
+    bar.refresh()

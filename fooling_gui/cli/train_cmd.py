@@ -37,6 +37,7 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..core.formatting import format_percent
     from ..core.models.training import train_lenet
     from .common import print_json, progress
 
@@ -57,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         epochs = f"{report.epochs} epoch" + ("s" if report.epochs > 1 else "")
         print(f"Trained LeNet on {report.n_train} {report.source} digits for {epochs} "
               f"in {report.seconds:.0f} s.")
-        print(f"Test accuracy: {100 * report.test_accuracy:.2f} % (error "
-              f"{100 * report.test_error:.2f} %) on {report.test_set}.")
+        print(f"Test accuracy: {format_percent(report.test_accuracy, 2)} (error "
+              f"{format_percent(report.test_error, 2)}) on {report.test_set}.")
         print(f"Saved {report.weights_path} and {Path(report.weights_path).with_suffix('.json')}.")
     return 0

@@ -19,7 +19,7 @@ from ... import __version__
 from ..errors import FoolingError
 from ..evolution.archive import Elite
 from ..files import make_temporary_folder, reason, write_json, write_text
-from .contact_sheet import contact_sheet
+from .contact_sheet import CONTACT_SHEET_NAME, CONTACT_SHEET_TEXT, contact_sheet
 from .html_page import gallery_html
 from .png_meta import write_png
 from .replace import GALLERY_FORMAT, check_gallery_destination, move_into_place
@@ -40,16 +40,27 @@ class Provenance:
     wall_seconds: float
     config: dict = field(default_factory=dict)
     settings: dict = field(default_factory=dict)
+    seeded_from: dict | None = None  # see fooling_gui.core.gallery.origin
 
     @classmethod
-    def of_run(cls, run) -> Provenance:
-        """Provenance of an :class:`~fooling_gui.core.evolution.EvolutionRun`."""
+    def of_run(cls, run, seeded_from: dict | None = None) -> Provenance:
+        """Provenance of an :class:`~fooling_gui.core.evolution.EvolutionRun`.
+
+        Args:
+            run: the run.
+            seeded_from: where it started, when it began from another run's image
+                (:func:`~fooling_gui.core.gallery.origin.seed_origin`).
+        """
+        generations = max(run.generation, 0)
+        # The generations actually run, not the budget (open-ended in the window): with
+        # this config and seed, ``fooling-gui evolve`` makes the same images again.
+        config = {**run.config.to_dict(), "generations": generations}
         return cls(model=run.spec.name, model_label=run.spec.label,
                    weights_sha256=run.spec.weights_sha256, random_init=run.spec.random_init,
                    encoding=run.config.encoding, seed=run.config.seed,
-                   generations=max(run.generation, 0), evaluations=run.evaluations,
-                   wall_seconds=run.wall_seconds, config=run.config.to_dict(),
-                   settings=run.settings())
+                   generations=generations, evaluations=run.evaluations,
+                   wall_seconds=run.wall_seconds, config=config, settings=run.settings(),
+                   seeded_from=seeded_from)
 
 
 def slug(text: str) -> str:
@@ -77,6 +88,8 @@ def png_text(e: Elite, prov: Provenance, genome_json: dict | None) -> dict[str, 
         text["settings"] = json.dumps(prov.settings, separators=(",", ":"))
     if genome_json is not None:
         text["genome"] = json.dumps(genome_json, separators=(",", ":"))
+    if prov.seeded_from is not None:
+        text["seeded_from"] = json.dumps(prov.seeded_from, separators=(",", ":"))
     return text
 
 
@@ -129,7 +142,8 @@ def export_gallery(elites: Sequence[Elite], prov: Provenance, out_dir: str | Pat
         if prov.config.get("preset"):  # how the images were made, at a glance
             changed = [f"{k}={v}" for k, v in prov.config.get("encoding_params", {}).items()]
             title += f" · {prov.config['preset']} preset" + "".join(f", {c}" for c in changed)
-        write_png(work / "contact_sheet.png", contact_sheet(list(elites), title=title),
+        write_png(work / CONTACT_SHEET_NAME, contact_sheet(list(elites), title=title),
+                  {"Software": f"fooling-gui {__version__}", **CONTACT_SHEET_TEXT},
                   clean_stale=False)
         write_text(work / "index.html", gallery_html(manifest), clean_stale=False)
         write_json(work / "manifest.json", manifest, clean_stale=False)
@@ -159,6 +173,7 @@ def _manifest(prov: Provenance, entries: list[dict]) -> dict:
         "wall_seconds": round(prov.wall_seconds, 3),
         "config": prov.config,
         "settings": prov.settings,
+        "seeded_from": prov.seeded_from,
         "summary": {
             "count": len(confs),
             "min_confidence": confs[0] if confs else None,

@@ -124,12 +124,13 @@ def run_kiosk(args: argparse.Namespace) -> int:
     for problem in problems:
         print(f"fooling-gui: {problem}", file=sys.stderr)
 
+    from ..app import make_application
+
+    app = make_application()  # first: says in one sentence when Qt cannot start here
     from PySide6.QtCore import QTimer
 
-    from ..app import make_application
     from .lockdown import chord_combination
 
-    app = make_application()
     if chord_combination(config.exit_chord) is None:
         problems.append(f"The exit chord {config.exit_chord!r} is not a key chord Qt knows; "
                         f"{DEFAULT_CHORD} is used.")

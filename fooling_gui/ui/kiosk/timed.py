@@ -136,6 +136,9 @@ class KioskTimedRun(QObject):
             "errors": list(c.errors),
             "error_count": c.error_count,
             "final_state": c.state,
+            "window_size": [self.window.width(), self.window.height()],
+            "screen_size": [self.window.screen().geometry().width(),
+                            self.window.screen().geometry().height()],
             "event_loop_latency_ms": latency,
             "load_average": [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg")
             else None,

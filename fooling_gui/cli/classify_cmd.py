@@ -22,16 +22,29 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import sys
+
     from ..core.errors import FoolingError
+    from ..core.formatting import format_confidence
+    from ..core.gallery import is_contact_sheet
     from ..core.images import from_uint8, load_image
     from .common import load_model_from_args
 
     for path in args.files:  # fail before loading a large model
         if not path.is_file():
             raise FoolingError(f"No image file at {path}.")
+    # `classify gallery/*.png` means the gallery's images, not its contact sheet.
+    files = [p for p in args.files if not is_contact_sheet(p)]
+    for path in args.files:
+        if path not in files:
+            print(f"fooling-gui: skipped {path}: a gallery's contact sheet, not one image.",
+                  file=sys.stderr)
+    if not files:
+        raise FoolingError("Every file given is a gallery's contact sheet; classify the "
+                           "gallery's single images instead.")
     classifier = load_model_from_args(args)
     results = []
-    for path in args.files:
+    for path in files:
         image = from_uint8(load_image(path, classifier.spec.channels))
         top = classifier.top_k(image, k=args.top)[0]
         results.append({"file": str(path), "top": [
@@ -43,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     for result in results:
         print(f"{result['file']} ({label}):")
         for entry in result["top"]:
-            print(f"  {100 * entry['confidence']:8.4f} %  {entry['class_name']} "
+            print(f"  {format_confidence(entry['confidence']):>11}  {entry['class_name']} "
                   f"(class {entry['class_index']})")
     return 0
 

@@ -20,8 +20,8 @@ import numpy as np
 
 from ... import __version__
 from ..errors import FoolingError
-from ..evolution.config import RunConfig, config_for_model
-from ..evolution.settings import split_run_settings
+from ..evolution.config import RunConfig, run_defaults
+from ..evolution.settings import preset_values, split_run_settings
 from . import sweep_folder as folder
 from .sweep_spec import SweepRun, SweepSpec
 
@@ -112,13 +112,16 @@ def plan_sweep(spec: SweepSpec, root: Path, resolve_classes: ClassResolver = int
             del clf
         model = facts[key]
         run_wide, params = split_run_settings(run.settings)
+        # As `evolve` builds a run: crops from the settings, else the preset's.
+        ten_crop = run_wide.get("crops", preset_values(run.preset, run.encoding)["crops"]) == "ten"
+        batch, eval_batch = run_defaults(model, run.encoding, ten_crop)
         try:
-            config = config_for_model(
-                model, model=run.model, encoding=run.encoding, generations=run.generations,
-                batch=run.batch, classes=resolve_classes(run.classes, model.class_names),
+            config = RunConfig(
+                model=run.model, encoding=run.encoding, generations=run.generations,
+                batch=run.batch or batch, classes=resolve_classes(run.classes, model.class_names),
                 seed=run.seed, device=run.device, random_init=run.random_init,
-                ten_crop=None if "crops" not in run_wide else run_wide["crops"] == "ten",
-                preset=run.preset, encoding_params=params)
+                ten_crop=ten_crop, eval_batch=eval_batch, preset=run.preset,
+                encoding_params=params)
         except FoolingError as exc:
             raise FoolingError(f"Run {run.run_id}: {exc}") from None
         row = folder.read_marker(root, run.run_id)

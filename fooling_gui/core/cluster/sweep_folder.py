@@ -19,12 +19,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import files
 from ..errors import FoolingError
 
 SWEEP_FORMAT = "fooling-gui-sweep/1"
@@ -44,28 +43,12 @@ def marker_path(root: Path, run_id: str) -> Path:
 
 
 def write_text_atomic(path: Path, text: str) -> Path:
-    """Write ``text`` to a temporary file beside ``path``, then rename it into place."""
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                fh.write(text)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise FoolingError(f"Could not write {path}: {exc.strerror or exc}.") from None
-    return path
+    """Write ``text`` whole or not at all (the project's file writer)."""
+    return files.write_text(path, text)
 
 
 def write_json_atomic(path: Path, data) -> Path:
-    return write_text_atomic(path, json.dumps(data, indent=2) + "\n")
+    return files.write_json(path, data)
 
 
 def read_json(path: Path):

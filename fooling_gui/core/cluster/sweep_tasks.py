@@ -36,9 +36,15 @@ def execute_run(config: dict, run_id: str, threads: int, board=None) -> RunResul
     """
     from ..evolution.config import RunConfig
     from ..evolution.run import EvolutionRun
+    from ..memory_guard import check_run_memory
+    from ..models import load_model
 
     torch.set_num_threads(max(1, int(threads)))
-    evo = EvolutionRun(RunConfig.from_dict(config))
+    config = RunConfig.from_dict(config)
+    classifier = load_model(config.model, device=config.device,
+                            random_init=config.random_init, ten_crop=config.uses_ten_crop)
+    check_run_memory(classifier, config, batch_flag="batch", classes_flag="classes")
+    evo = EvolutionRun(config, classifier=classifier)
     last = time.monotonic()
     for _ in evo.iterate():
         if board is not None and time.monotonic() - last >= REPORT_EVERY_S:

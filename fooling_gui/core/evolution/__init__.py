@@ -2,13 +2,12 @@
 
 from .archive import Elite, EliteArchive
 from .checkpoint import load_run, save_run
-from .config import DEFAULT_BATCH, ENCODINGS, RunConfig, config_for_model
+from .config import DEFAULT_BATCH, ENCODINGS, RunConfig, model_kind, run_defaults
 from .run import EvolutionRun
 from .snapshot import Snapshot
 from .stats import GenerationStats, first_generation_reaching
 
 __all__ = [
-    "DEFAULT_BATCH", "ENCODINGS", "Elite", "EliteArchive", "EvolutionRun", "GenerationStats",
-    "RunConfig", "Snapshot", "config_for_model", "first_generation_reaching", "load_run",
-    "save_run",
+    "DEFAULT_BATCH", "ENCODINGS", "model_kind", "run_defaults", "Elite", "EliteArchive", "EvolutionRun", "GenerationStats",
+    "RunConfig", "Snapshot", "first_generation_reaching", "load_run", "save_run",
 ]

@@ -12,6 +12,28 @@ ENCODINGS = ("direct", "cppn")
 # The paper's offspring per generation (shared/BRIEF.md).
 DEFAULT_BATCH = {("mnist", "direct"): 200, ("mnist", "cppn"): 200,
                  ("imagenet", "direct"): 200, ("imagenet", "cppn"): 400}
+#: Network inputs per forward pass for colour (ImageNet-sized) models: it bounds the
+#: memory of a generation, and the window checks for pause and stop between passes.
+IMAGENET_CROPS_PER_PASS = 64
+
+
+def model_kind(spec) -> str:
+    """``"mnist"`` for grey models, ``"imagenet"`` for colour ones: which paper defaults apply."""
+    return "mnist" if spec.channels == 1 else "imagenet"
+
+
+def run_defaults(spec, encoding: str, ten_crop: bool) -> tuple[int, int | None]:
+    """``(offspring per generation, eval_batch)`` for a model: the one place the CLI, the
+    window and the kiosk take them from.
+
+    Ten crops make each image ten network inputs, so a forward pass then takes a tenth
+    of the images.
+    """
+    kind = model_kind(spec)
+    if kind == "mnist":
+        return DEFAULT_BATCH[(kind, encoding)], None
+    per_image = 10 if ten_crop else 1
+    return DEFAULT_BATCH[(kind, encoding)], max(1, IMAGENET_CROPS_PER_PASS // per_image)
 
 
 @dataclass(frozen=True)
@@ -107,18 +129,3 @@ class RunConfig:
             known["classes"] = tuple(known["classes"])
         return cls(**known)
 
-
-def config_for_model(spec, *, encoding: str = "direct", batch: int | None = None,
-                     eval_batch: int | None = None, **fields) -> RunConfig:
-    """A RunConfig for the model ``spec`` describes, with the defaults that depend on it
-    (the command line and sweeps both build runs here):
-
-    * ``batch`` None: the paper's offspring per generation for the model's kind;
-    * ``eval_batch`` None: forward passes of at most 64 images for ImageNet-sized
-      models (memory), the whole batch for MNIST-sized ones.
-
-    Other ``fields`` are :class:`RunConfig`'s.
-    """
-    kind = "mnist" if spec.channels == 1 else "imagenet"
-    return RunConfig(encoding=encoding, batch=batch or DEFAULT_BATCH[(kind, encoding)],
-                     eval_batch=eval_batch or (64 if kind == "imagenet" else None), **fields)

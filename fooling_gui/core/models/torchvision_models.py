@@ -21,9 +21,10 @@ from torch import nn
 
 from ..downloads import DownloadProgress, download_file, is_offline
 from ..errors import FoolingError
+from ..files import copy_file
 from .classifier import Classifier
 from .spec import ModelSpec
-from .weights_io import copy_file_atomic, file_sha256, load_into, load_state_dict
+from .weights_io import file_sha256, load_into, load_state_dict
 
 _DISPLAY_NAMES = {
     "alexnet": "AlexNet", "googlenet": "GoogLeNet", "inception_v3": "Inception v3",
@@ -161,7 +162,7 @@ def install_weights_file(name: str, src_path: str | Path) -> Path:
     load_weights_into(name, build_architecture(name), src_path)
     dest = weights_file(name)
     if src_path.resolve() != dest.resolve():
-        copy_file_atomic(src_path, dest)
+        copy_file(src_path, dest)
     return dest
 
 

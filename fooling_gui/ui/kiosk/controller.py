@@ -357,6 +357,8 @@ class KioskController(QObject):
             self.saved_images += 1
             if self.state in (RESULT, WHY):
                 self.window.visitor.show_notice(self.texts.caption("saved"))
+        else:  # the visit goes on; staff see it in the heartbeat
+            self.record_error(f"A visitor's picture could not be saved: {saved.problem}")
 
     # -- failures ------------------------------------------------------------------
     def record_error(self, message: str) -> None:

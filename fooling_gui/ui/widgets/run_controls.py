@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from ...core.formatting import format_confidence
 from ..evolution_worker import FINISHED, IDLE, LOADING, PAUSED, RUNNING, STOPPED
 from .advanced_settings import AdvancedSettings
+from .model_combo import ModelCombo
 
 CUSTOM = "__custom__"
 STATE_TEXT = {IDLE: "Ready", LOADING: "Loading the model…", RUNNING: "Evolving",
@@ -52,7 +53,7 @@ class RunControls(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.model = QComboBox()
+        self.model = ModelCombo()  # shows short labels, elided, never clipped
         self.model.setMinimumContentsLength(16)
         self.model.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.model.setMaxVisibleItems(24)
@@ -69,7 +70,8 @@ class RunControls(QWidget):
 
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        form.addRow("Model", self.model)
+        form.addRow(QLabel("Model"))
+        form.addRow(self.model)  # the panel's full width: model names are long
         form.addRow("Encoding", self.encoding)
         form.addRow("Offspring", self.batch)
         form.addRow("Classes", self.classes_button)

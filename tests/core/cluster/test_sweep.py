@@ -94,3 +94,10 @@ def test_a_finished_run_whose_settings_changed_is_not_overwritten(finished, othe
     out, _, _ = finished
     with pytest.raises(FoolingError, match="other settings than the sweep file asks for"):
         run_sweep(spec_of(other_lenet, batch=30), out)
+
+
+def test_a_cuda_sweep_on_a_cluster_without_gpus_is_refused_before_running(ray_local, tmp_path):
+    spec = SweepSpec.from_text('encodings = ["direct"]\ngenerations = [1]\ndevice = "cuda"\n')
+    with pytest.raises(FoolingError, match="no Ray node has a free GPU"):
+        run_sweep(spec, tmp_path / "out")
+    assert not list((tmp_path / "out" / "runs").glob("*.done.json"))

@@ -10,20 +10,19 @@ marker. Workers need no shared disk: results travel back through Ray.
 from __future__ import annotations
 
 import contextlib
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-
-import numpy as np
 
 from ... import __version__
 from ..errors import FoolingError
 from ..evolution.config import RunConfig, run_defaults
 from ..evolution.settings import preset_values, split_run_settings
 from . import sweep_folder as folder
+from .sweep_progress import SweepProgress, SweepReporter
 from .sweep_spec import SweepRun, SweepSpec
+from .sweep_transfer import score_transfer
 
 ClassResolver = Callable[[object, tuple[str, ...]], "tuple[int, ...] | None"]
 
@@ -50,21 +49,6 @@ class PlannedRun:
     def images(self) -> int:
         """Images this run scores (its share of the sweep's work)."""
         return (self.config.generations + 1) * self.config.batch
-
-
-@dataclass(frozen=True)
-class SweepProgress:
-    """The whole sweep's progress, for a bar or a status line."""
-
-    runs_total: int
-    runs_done: int
-    runs_failed: int
-    runs_skipped: int
-    images_total: int
-    images_done: int
-    elapsed_s: float
-    eta_s: float | None
-    message: str = ""
 
 
 @dataclass(frozen=True)
@@ -169,7 +153,7 @@ def run_sweep(spec: SweepSpec, out: str | Path, *, address: str | None = None,
             **meta, "runs": [{"run_id": p.run.run_id, "config": p.config.to_dict(),
                               "cpus": p.run.cpus, "gpus": p.run.gpus} for p in planned]})
         rows = {p.run.run_id: p.row or _row(p, "pending") for p in planned}
-        report = _Reporter(planned, on_progress)
+        report = SweepReporter(planned, on_progress)
         failures: list[str] = []
         transfer = folder.read_json(root / "transfer.json") if len(spec.models) > 1 else None
         try:
@@ -183,7 +167,8 @@ def run_sweep(spec: SweepSpec, out: str | Path, *, address: str | None = None,
                     _check_resources(ray, todo)
                     failures = _run_all(ray, root, todo, rows, report)
                 if len(spec.models) > 1:
-                    transfer = _transfer(ray, root, planned, rows, transfer, failures)
+                    transfer = score_transfer(ray, root, planned, rows, transfer,
+                                              failures)
         finally:
             _write_pages(root, meta, planned, rows, transfer)
         report.final()
@@ -268,81 +253,6 @@ def _check_resources(ray, todo: list[PlannedRun]) -> None:
                            "where there is a GPU.")
 
 
-def _transfer(ray, root: Path, planned: list[PlannedRun], rows: dict, cached: dict | None,
-              failures: list[str]) -> dict:
-    """Every finished run's elites scored by every model with the same classes
-    (cells already scored for the same finished run are kept)."""
-    from ..images import load_image
-    from .ray_runtime import remote_error
-    from .sweep_tasks import score_on_model
-
-    done = [p for p in planned if rows[p.run.run_id].get("status") == "done"]
-    old = {(c["run_id"], c["model"]): c for c in (cached or {}).get("cells", [])
-           if c.get("finished") is not None}
-    models: dict[str, PlannedRun] = {}
-    for p in planned:
-        models.setdefault(p.run.model, p)
-    cells, jobs = [], []
-    galleries: dict[str, tuple] = {}
-    for name, mp in models.items():
-        wanted = {}
-        for p in done:
-            finished = rows[p.run.run_id].get("finished")
-            if (p.model.class_names, p.model.channels) != (mp.model.class_names,
-                                                           mp.model.channels):
-                cells.append({"run_id": p.run.run_id, "model": name, "mean_confidence": None,
-                              "note": "other classes"})
-                continue
-            prior = old.get((p.run.run_id, name))
-            if prior is not None and prior.get("finished") == finished:
-                cells.append(prior)
-                continue
-            if p.run.run_id not in galleries:
-                g = folder.read_json(folder.gallery_dir(root, p.run.run_id) / "manifest.json")
-                imgs = [load_image(folder.gallery_dir(root, p.run.run_id) / e["file"],
-                                   p.model.channels) for e in g["elites"]]
-                galleries[p.run.run_id] = (np.stack(imgs), np.array(
-                    [e["class_index"] for e in g["elites"]], dtype=np.int64),
-                    p.config.uses_ten_crop)
-            wanted[p.run.run_id] = galleries[p.run.run_id]
-        if wanted:
-            task = ray.remote(score_on_model).options(
-                num_cpus=mp.run.cpus, num_gpus=mp.run.gpus or None, max_retries=0)
-            jobs.append((name, wanted, task.remote(name, mp.run.random_init, mp.run.device,
-                                                    max(1, int(mp.run.cpus)), wanted)))
-    for name, wanted, ref in jobs:
-        try:
-            scores = ray.get(ref)
-        except Exception as exc:  # noqa: BLE001 — said in the cells and the failures
-            err = remote_error(exc)
-            text = str(err) if isinstance(err, FoolingError) else f"{type(err).__name__}"
-            failures.append(f"transfer on {name}: {text}")
-            cells.extend({"run_id": run_id, "model": name, "mean_confidence": None,
-                          "note": "scoring failed"} for run_id in wanted)
-            continue
-        for run_id, s in scores.items():
-            cells.append({"run_id": run_id, "model": name, **s,
-                          "finished": rows[run_id].get("finished")})
-    labels = {name: p.model.label for name, p in models.items()}
-    return {"models": list(models), "model_labels": labels,
-            "runs": [p.run.run_id for p in done], "cells": cells,
-            "by_model": _by_model(cells, {p.run.run_id: p.run.model for p in done},
-                                  list(models))}
-
-
-def _by_model(cells: list[dict], source_of: dict[str, str], models: list[str]) -> dict:
-    """Mean confidence of each source model's runs on each target model."""
-    grid: dict[str, dict[str, float | None]] = {}
-    for src in models:
-        grid[src] = {}
-        for tgt in models:
-            vals = [c["mean_confidence"] for c in cells
-                    if c["model"] == tgt and source_of.get(c["run_id"]) == src
-                    and c.get("mean_confidence") is not None]
-            grid[src][tgt] = sum(vals) / len(vals) if vals else None
-    return grid
-
-
 def _write_pages(root: Path, meta: dict, planned: list[PlannedRun], rows: dict,
                  transfer: dict | None) -> None:
     from .sweep_page import sweep_html
@@ -358,56 +268,6 @@ def _write_pages(root: Path, meta: dict, planned: list[PlannedRun], rows: dict,
         folder.write_transfer(root, transfer)
     folder.write_text_atomic(root / "index.html",
                              sweep_html({**public, **counts}, ordered, transfer))
-
-
-class _Reporter:
-    """Turns run ends and generation counts into :class:`SweepProgress` calls."""
-
-    def __init__(self, planned: list[PlannedRun], callback):
-        self.callback = callback
-        self.planned = {p.run.run_id: p for p in planned}
-        self.total = sum(p.images for p in planned)
-        self.skipped = sum(p.row is not None for p in planned)
-        self.base = sum(p.images for p in planned if p.row is not None)
-        self.finished_images = 0
-        self.done = self.failed = 0
-        self.running: dict[str, int] = {}
-        self.ended: set[str] = set()
-        self.start = time.monotonic()
-        self.last_text = ""
-
-    def run_ended(self, p: PlannedRun, ok: bool, text: str = "") -> None:
-        self.running.pop(p.run.run_id, None)
-        self.ended.add(p.run.run_id)
-        self.finished_images += p.images
-        if ok:
-            self.done += 1
-        else:
-            self.failed += 1
-        self.last_text = f"{p.run.run_id} {'done' if ok else 'failed: ' + text}"
-        self._emit()
-
-    def tick(self, generations: dict[str, int]) -> None:
-        for run_id, gens in generations.items():
-            if run_id not in self.ended:
-                cfg = self.planned[run_id].config
-                self.running[run_id] = min(gens, cfg.generations + 1) * cfg.batch
-        self._emit()
-
-    def final(self) -> None:
-        self._emit()
-
-    def _emit(self) -> None:
-        if self.callback is None:
-            return
-        progressed = self.finished_images + sum(self.running.values())
-        elapsed = time.monotonic() - self.start
-        remaining = self.total - self.base - progressed
-        eta = remaining * elapsed / progressed if progressed > 0 and elapsed > 1 else None
-        self.callback(SweepProgress(len(self.planned), self.skipped + self.done, self.failed,
-                                    self.skipped, self.total,
-                                    min(self.total, self.base + progressed), elapsed,
-                                    eta if remaining > 0 else 0.0, self.last_text))
 
 
 @contextlib.contextmanager

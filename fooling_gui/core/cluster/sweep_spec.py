@@ -11,7 +11,6 @@ from __future__ import annotations
 import itertools
 import re
 import tomllib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,10 +61,6 @@ class SweepRun:
     random_init: bool = False
     cpus: float = 1
     gpus: float = 0
-
-    @property
-    def crops(self) -> str | None:
-        return self.settings.get("crops")
 
 
 @dataclass(frozen=True)
@@ -138,10 +133,6 @@ class SweepSpec:
             raise FoolingError(f"{name} describes no run: every list needs a value.")
         return cls(tuple(runs), tuple(dict.fromkeys(values["models"])), source)
 
-    def resolve_classes(self, resolve: Callable[[str, object], tuple[int, ...] | None]
-                        ) -> dict[str, tuple[int, ...] | None]:
-        """Each run's class indices: ``resolve(model, classes_as_written)``."""
-        return {r.run_id: resolve(r.model, r.classes) for r in self.runs}
 
 
 def _checked(data: dict, name: str) -> dict:

@@ -10,6 +10,7 @@ marker. Workers need no shared disk: results travel back through Ray.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -272,25 +273,23 @@ def _write_pages(root: Path, meta: dict, planned: list[PlannedRun], rows: dict,
 
 @contextlib.contextmanager
 def _folder_lock(root: Path):
-    """One sweep at a time writes a folder (a second one is told so)."""
+    """One sweep at a time writes a folder (a second one is told so). The folder itself
+    is locked: no lock file to leave behind, and the lock goes when the process does."""
     try:
         import fcntl
     except ImportError:  # not on POSIX: no lock
         yield
         return
-    try:
-        fh = open(root / ".lock", "w")  # noqa: SIM115 — held for the whole sweep
-    except OSError as exc:
-        raise FoolingError(f"Cannot write in {root}: {exc.strerror or exc}.") from None
+    fd = os.open(root, os.O_RDONLY)
     try:
         try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             raise FoolingError(f"Another sweep is writing to {root}; wait for it or choose "
                                "another folder.") from None
         yield
     finally:
-        fh.close()
+        os.close(fd)
 
 
 def _now() -> str:

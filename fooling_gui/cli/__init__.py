@@ -16,6 +16,14 @@ import sys
 from .. import __version__
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (argparse prints the whole usage
+    first); subcommands inherit it."""
+
+    def error(self, message: str):
+        text = one_line(message)  # user input may hold line breaks
+        self.exit(2, f"{self.prog}: {text} (see {self.prog} --help).\n")
+
 
 def command_modules() -> list[str]:
     """Names of the ``*_cmd`` modules in this package, in a stable order."""
@@ -24,7 +32,7 @@ def command_modules() -> list[str]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="fooling-gui",
         description="Evolve images that fool deep neural networks, and see why it works. "
         "With no command, opens the main window.",
@@ -50,8 +58,11 @@ def main(argv: list[str] | None = None) -> int:
 
             return window_options.run(args)
         return int(args.func(args) or 0)
-    except FoolingError as exc:
-        print(f"fooling-gui: {exc}", file=sys.stderr)
+    except (FoolingError, MemoryError, RuntimeError) as exc:
+        message = user_error(exc)
+        if message is None:
+            raise  # a bug: keep its traceback
+        print(f"fooling-gui: {message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("fooling-gui: interrupted.", file=sys.stderr)
@@ -62,3 +73,33 @@ def main(argv: list[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+OUT_OF_MEMORY = ("Ran out of memory; use a smaller --batch, fewer --classes or a smaller "
+                 "model.")
+
+
+def user_error(exc: BaseException) -> str | None:
+    """The one-line message for an error a user can cause or fix, else None."""
+    from ..core.errors import FoolingError
+
+    if isinstance(exc, FoolingError):
+        return one_line(str(exc))
+    if isinstance(exc, MemoryError) or (isinstance(exc, RuntimeError)
+                                        and is_out_of_memory(exc)):
+        return OUT_OF_MEMORY
+    return None
+
+
+def is_out_of_memory(exc: BaseException) -> bool:
+    """A torch allocation failure (CPU or GPU)."""
+    import torch
+
+    text = str(exc)
+    return (isinstance(exc, getattr(torch, "OutOfMemoryError", ())) or "can't allocate memory"
+            in text or "out of memory" in text.lower())
+
+
+def one_line(text: str) -> str:
+    """A message on one line, whatever the user's input put in it."""
+    return " ".join(text.splitlines())

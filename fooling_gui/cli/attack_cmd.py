@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import add_model_arguments, parse_class, positive_float, positive_int, print_json
+from .common import (add_model_arguments, parse_class, positive_float, positive_int, print_json,
+                     seed_int)
 
 
 def add_parser(sub) -> None:
@@ -39,7 +40,7 @@ def add_parser(sub) -> None:
                    help="PGD step size (default: 2.5 * epsilon / steps)")
     p.add_argument("--random-start", action="store_true",
                    help="PGD: start from a random point in the epsilon ball")
-    p.add_argument("--seed", type=int, default=0, help="seed of the random start (default: 0)")
+    p.add_argument("--seed", type=seed_int, default=0, help="seed of the random start (default: 0)")
     p.add_argument("--out", type=Path, metavar="DIR",
                    help="write original, adversarial and perturbation PNGs and attack.json here")
     p.add_argument("--force", action="store_true", help="write into a non-empty --out folder")
@@ -215,12 +216,12 @@ def write_outputs(result, report: dict, out: Path) -> None:
     import numpy as np
 
     from ..core.images import pil_image
-    from ..core.models.weights_io import atomic_write, write_json_atomic
+    from ..core.files import write_bytes, write_json
 
     def save_png(array: np.ndarray, path: Path) -> None:
         buf = io.BytesIO()
         pil_image(array).save(buf, format="PNG")
-        atomic_write(path, lambda fh: fh.write(buf.getvalue()))
+        write_bytes(path, buf.getvalue())
 
     # Stretch ±epsilon to the full grey range so the push is visible at all.
     shown = np.clip(np.round(127.5 + 127.5 * result.perturbation / result.epsilon), 0, 255)
@@ -229,7 +230,7 @@ def write_outputs(result, report: dict, out: Path) -> None:
         save_png(result.original[i], out / f"{i:03d}_original.png")
         save_png(result.adversarial[i], out / f"{i:03d}_adversarial.png")
         save_png(shown[i], out / f"{i:03d}_perturbation.png")
-    write_json_atomic(report, out / "attack.json")
+    write_json(out / "attack.json", report)
 
 
 def print_summary(report: dict) -> None:

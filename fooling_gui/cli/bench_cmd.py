@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import argparse
 
-from .common import add_model_arguments, positive_float, positive_int, print_json
+from .common import (add_model_arguments, add_settings_arguments, positive_float, positive_int,
+                     print_json, seed_int)
 
 
 def add_parser(sub) -> None:
@@ -28,26 +29,40 @@ def add_parser(sub) -> None:
     p.add_argument("--eval-batch", type=positive_int, metavar="N",
                    help="with --compare: images per forward pass for every model (default: "
                    "each model's own, e.g. 8 for EfficientNet-Lite0 on a CPU, else 64)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=seed_int, default=0)
+    add_settings_arguments(p)
+    p.add_argument("--split", action="store_true",
+                   help="also print the time per generation in each stage: ask/mutate, plan, "
+                   "render, score, tell, snapshot")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     if args.compare is not None:
         return run_compare(args)
-    from ..core.evolution import DEFAULT_BATCH, EvolutionRun, RunConfig, default_eval_batch
+    from ..core.evolution import EvolutionRun, RunConfig, run_defaults
     from ..core.evolution.benchmark import benchmark
-    from .common import load_model_from_args, resolve_device
+    from ..core.memory_guard import check_run_memory
+    from .common import (
+        TIME_BAR,
+        load_model_from_args,
+        progress,
+        resolve_device,
+        set_time_progress,
+        settings_from_args,
+    )
 
+    ten_crop, params = settings_from_args(args)
     classifier = load_model_from_args(args)
-    kind = "mnist" if classifier.spec.channels == 1 else "imagenet"
-    config = RunConfig(model=args.model, encoding=args.encoding,
-                       batch=args.batch or DEFAULT_BATCH[(kind, args.encoding)],
+    batch, eval_batch = run_defaults(classifier.spec, args.encoding, ten_crop,
+                                     str(classifier.device))
+    config = RunConfig(model=args.model, encoding=args.encoding, batch=args.batch or batch,
                        generations=10**9, seed=args.seed, device=resolve_device(args.device),
-                       random_init=args.random_init, ten_crop=args.ten_crop,
-                       eval_batch=default_eval_batch(classifier.spec, str(classifier.device)))
-    result = benchmark(EvolutionRun(config, classifier=classifier), seconds=args.seconds)
+                       random_init=args.random_init, ten_crop=ten_crop,
+                       eval_batch=eval_batch, preset=args.preset,
+                       encoding_params=params)
     if args.json:
         print_json(result.to_dict())
     else:
@@ -55,6 +70,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"  evolution loop : {result.evals_per_s:10.1f} evaluations/s")
         print(f"  forward pass   : {result.forward_evals_per_s:10.1f} evaluations/s")
         print(f"  ratio          : {result.ratio:10.3f}")
+        if result.split:
+            split = dict(result.split)
+            n = split.pop("generations")
+            total = sum(split.values()) or 1.0
+            print(f"  per generation (ms, mean of {n}; {config.batch} offspring):")
+            for stage, ms in split.items():
+                print(f"    {stage:<9}{ms:10.2f}  {100 * ms / total:5.1f} %")
     return 0
 
 
@@ -62,7 +84,7 @@ def run_compare(args: argparse.Namespace) -> int:
     import torch
 
     from ..core.errors import FoolingError
-    from ..core.evolution import default_eval_batch
+    from ..core.evolution import run_defaults
     from ..core.evolution.benchmark import forward_speeds
     from .common import load_model_from_args, resolve_device
 
@@ -72,7 +94,8 @@ def run_compare(args: argparse.Namespace) -> int:
     device = resolve_device(args.device)
     classifiers = [load_model_from_args(args)] + [_load_for_speed(n, device) for n in names]
     batch = args.batch or 64
-    chunks = [args.eval_batch or default_eval_batch(c.spec, device) for c in classifiers]
+    chunks = [args.eval_batch or run_defaults(c.spec, args.encoding, False, device)[1]
+              for c in classifiers]
     speeds = forward_speeds(classifiers, batch=batch, eval_batches=chunks, seconds=args.seconds,
                             seed=args.seed)
     first = speeds[0].evals_per_s

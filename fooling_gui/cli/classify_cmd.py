@@ -30,12 +30,15 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import sys
+
     from ..core.attacks.inputs import load_for_model
     from ..core.errors import FoolingError
+    from ..core.formatting import format_confidence
+    from ..core.gallery import is_contact_sheet
     from ..core.images import from_uint8
-    from .common import load_model_from_args
-
     from ..core.photos import PHOTOS
+    from .common import load_model_from_args
 
     files = list(args.files) + ([p.path for p in PHOTOS] if args.photos else [])
     if not files:
@@ -43,9 +46,18 @@ def run(args: argparse.Namespace) -> int:
     for path in files:  # fail before loading a large model
         if not path.is_file():
             raise FoolingError(f"No image file at {path}.")
+    # `classify gallery/*.png` means the gallery's images, not its contact sheet.
+    images = [p for p in files if not is_contact_sheet(p)]
+    for path in files:
+        if path not in images:
+            print(f"fooling-gui: skipped {path}: a gallery's contact sheet, not one image.",
+                  file=sys.stderr)
+    if not images:
+        raise FoolingError("Every file given is a gallery's contact sheet; classify the "
+                           "gallery's single images instead.")
     classifier = load_model_from_args(args)
     results = []
-    for path in files:
+    for path in images:
         image = from_uint8(load_for_model(path, classifier.spec))
         top = classifier.top_k(image, k=args.top)[0]
         results.append({"file": str(path), "top": [
@@ -57,6 +69,6 @@ def run(args: argparse.Namespace) -> int:
     for result in results:
         print(f"{result['file']} ({label}):")
         for entry in result["top"]:
-            print(f"  {100 * entry['confidence']:8.4f} %  {entry['class_name']} "
+            print(f"  {format_confidence(entry['confidence']):>11}  {entry['class_name']} "
                   f"(class {entry['class_index']})")
     return 0

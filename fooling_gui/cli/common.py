@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from typing import Any
 
@@ -28,6 +29,20 @@ def non_negative_int(text: str) -> int:
     return value
 
 
+MAX_SEED = 2**63 - 1  # numpy and torch both take any seed in 0 … 2**63 − 1
+
+
+def seed_int(text: str) -> int:
+    """A random seed: a whole number from 0 to 2**63 − 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"{text} must be between 0 and 2**63 - 1")
+    return value
+
+
 def positive_float(text: str) -> float:
     try:
         value = float(text)
@@ -43,11 +58,44 @@ def add_model_arguments(parser: argparse.ArgumentParser, default: str | None = "
     parser.add_argument("--model", default=default, required=default is None,
                         help="registry name (see `fooling-gui models`) or a custom model file "
                         f"(default: {default})")
-    parser.add_argument("--device", default="cpu", help="torch device, e.g. cpu or cuda (default: cpu)")
+    parser.add_argument("--device", default="cpu",
+                        help="cpu, cuda, cuda:N or mps (default: cpu)")
     parser.add_argument("--random-init", action="store_true",
                         help="random weights, for benchmarks and tests only")
     parser.add_argument("--ten-crop", action="store_true",
                         help="ImageNet models: average over 10 crops, as in the paper")
+
+
+def add_settings_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--preset`` and ``--set NAME=VALUE``: every evolution setting, listed in --help."""
+    from ..core.evolution.settings import PRESETS, help_text
+
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = help_text()
+    # None = not given (a resumed run keeps its own); new runs read it as "paper".
+    parser.add_argument("--preset", choices=tuple(PRESETS), default=None,
+                        help="operators: paper = the original code (default); legacy = "
+                        "fooling-gui's earlier, smoother ones")
+    parser.add_argument("--set", action="append", metavar="NAME=VALUE", default=[],
+                        help="change one setting of the preset (repeatable; the list is below)")
+
+
+def settings_from_args(args: argparse.Namespace) -> tuple[bool, dict]:
+    """``(ten_crop, encoding settings)`` from ``--preset``/``--set``/``--ten-crop``;
+    also sets ``args.ten_crop`` so the model is loaded as the run will score with it."""
+    from ..core.evolution.settings import parse_assignments, preset_values, split_run_settings
+
+    args.preset = args.preset or "paper"
+    values = parse_assignments(args.set, args.encoding)
+    run_wide, params = split_run_settings(values)
+    if "crops" in run_wide:
+        ten = run_wide["crops"] == "ten"
+    elif getattr(args, "ten_crop", False):
+        ten = True
+    else:
+        ten = preset_values(args.preset, args.encoding)["crops"] == "ten"
+    args.ten_crop = ten
+    return ten, params
 
 
 def load_model_from_args(args: argparse.Namespace):
@@ -59,18 +107,15 @@ def load_model_from_args(args: argparse.Namespace):
 
 
 def resolve_device(name: str) -> str:
-    from ..core.errors import FoolingError
-    import torch
+    """``name`` as a torch device string, if this computer can run on it.
 
-    try:
-        device = torch.device(name)
-    except RuntimeError:
-        raise FoolingError(f"{name!r} is not a torch device name (try cpu or cuda).") from None
-    if device.type == "cuda" and not torch.cuda.is_available():
-        raise FoolingError("CUDA was asked for but no CUDA GPU is available; use --device cpu.")
-    if device.type == "mps" and not torch.backends.mps.is_available():
-        raise FoolingError("MPS was asked for but is not available here; use --device cpu.")
-    return str(device)
+    Raises:
+        FoolingError: not a device name, a kind fooling-gui does not run on (``meta``,
+            ``xla``, …), or one this computer lacks.
+    """
+    from ..core.devices import check_device
+
+    return check_device(name, flag="--device")
 
 
 def parse_class(text: str, class_names: tuple[str, ...]) -> int:
@@ -84,7 +129,8 @@ def parse_class(text: str, class_names: tuple[str, ...]) -> int:
     by_name = {name.lower(): i for i, name in enumerate(class_names)}
     if item.lower() in by_name:
         return by_name[item.lower()]
-    if item.lstrip("-").isdigit():
+    # ASCII digits only: "²" and "٣" pass str.isdigit() but are no class number.
+    if re.fullmatch(r"-?[0-9]+", item) and len(item) < 20:
         k = int(item)
         if 0 <= k < len(class_names):
             return k
@@ -98,9 +144,22 @@ def print_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
-def progress(total: int, desc: str, unit: str = "it", quiet: bool = False):
-    """A tqdm bar on stderr (silent with ``quiet``)."""
+#: For bars that count seconds: percent done, time spent and time left, no rate.
+TIME_BAR = "{desc}: {percentage:3.0f}%|{bar}| {elapsed} so far, about {remaining} left"
+
+
+def progress(total: float, desc: str, unit: str = "it", quiet: bool = False,
+             bar_format: str | None = None):
+    """A tqdm bar on stderr with an estimate of the time left (silent with ``quiet``)."""
     from tqdm import tqdm
 
     return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, disable=quiet,
-                dynamic_ncols=True, leave=False)
+                dynamic_ncols=True, leave=False, bar_format=bar_format)
+
+
+def set_time_progress(bar, label: str, elapsed: float, expected: float) -> None:
+    """Move a :data:`TIME_BAR` bar to ``elapsed`` of ``expected`` seconds."""
+    bar.total = max(expected, elapsed, 1e-6)
+    bar.n = min(elapsed, bar.total)
+    bar.set_description_str(label, refresh=False)
+    bar.refresh()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
-from .common import (add_model_arguments, non_negative_int, parse_class, positive_int, print_json,
-                     progress)
+from .common import (add_model_arguments, add_settings_arguments, non_negative_int, parse_class,
+                     positive_int, print_json, progress, seed_int)
 
 
 def add_parser(sub) -> None:
@@ -15,7 +16,9 @@ def add_parser(sub) -> None:
                        description="Evolve images the model labels with high confidence "
                        "(MAP-Elites, one cell per class) and export them as a gallery.")
     add_model_arguments(p)
-    p.add_argument("--encoding", choices=("direct", "cppn"), default="direct",
+    # None = not given: a resumed run must know which flags the user wrote.
+    p.set_defaults(model=None, device=None)
+    p.add_argument("--encoding", choices=("direct", "cppn"),
                    help="direct pixels or a CPPN (default: direct)")
     p.add_argument("--generations", type=non_negative_int, default=200,
                    help="generations after the random start (default: 200)")
@@ -23,12 +26,28 @@ def add_parser(sub) -> None:
                    help="offspring per generation (default: the paper's, 200 or 400)")
     p.add_argument("--classes", metavar="LIST",
                    help="comma-separated class indices or names (default: all)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    p.add_argument("--seed", type=seed_int, help="random seed (default: 0)")
+    add_settings_arguments(p)
     p.add_argument("--out", type=Path, required=True, help="gallery folder to create")
-    p.add_argument("--force", action="store_true", help="replace an existing gallery folder")
+    p.add_argument("--force", action="store_true",
+                   help="replace an existing gallery (never a folder that is not one)")
     p.add_argument("--save-run", type=Path, metavar="FILE", help="also save the run to resume later")
     p.add_argument("--resume", type=Path, metavar="FILE",
-                   help="continue a saved run (its model, encoding and seed) up to --generations")
+                   help="continue a saved run up to --generations, with its own model, "
+                   "encoding, batch, seed and classes (--device may differ)")
+    p.add_argument("--eval-batch", type=positive_int, metavar="N",
+                   help="score offspring in forward passes of N images (default: all at once "
+                   "for MNIST models, a few for ImageNet ones; with --ray: batch / workers)")
+    ray = p.add_argument_group("spreading one run over Ray (pip install 'fooling-gui[cluster]')")
+    ray.add_argument("--ray", nargs="?", const="local", metavar="ADDRESS",
+                     help="render and score each generation on Ray actors: alone, on this "
+                     "machine's cores; auto or HOST:PORT joins a cluster. The result equals "
+                     "the run in one process with the same --eval-batch and torch threads "
+                     "(OMP_NUM_THREADS=--worker-threads)")
+    ray.add_argument("--workers", type=positive_int, metavar="N",
+                     help="actors holding the model (default: the cluster's CPUs / threads)")
+    ray.add_argument("--worker-threads", type=positive_int, default=1, metavar="N",
+                     help="torch threads (Ray CPUs) per actor (default: 1)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--json", action="store_true", help="print the manifest summary as JSON")
     p.set_defaults(func=run)
@@ -50,35 +69,29 @@ def parse_classes(text: str | None, class_names: tuple[str, ...]) -> tuple[int, 
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..core.evolution import (DEFAULT_BATCH, EvolutionRun, RunConfig, default_eval_batch,
-                                  load_run, save_run)
+    from ..core.errors import FoolingError
     from ..core.formatting import format_confidence
-    from ..core.gallery import Provenance, export_gallery
-    from ..core.gallery.export import check_destination
-    from .common import load_model_from_args, resolve_device
+    from ..core.gallery.replace import check_gallery_destination
+    from . import user_error
+    from .run_files import check_run_destination, resume_run
 
-    check_destination(args.out, args.force)  # fail before spending minutes evolving
-    if args.resume:
-        evo = load_run(args.resume)
-        if args.generations > evo.generation:
-            evo.extend(args.generations)
-    else:
-        classifier = load_model_from_args(args)
-        kind = "mnist" if classifier.spec.channels == 1 else "imagenet"
-        config = RunConfig(
-            model=args.model, encoding=args.encoding, generations=args.generations,
-            batch=args.batch or DEFAULT_BATCH[(kind, args.encoding)],
-            classes=parse_classes(args.classes, classifier.spec.class_names), seed=args.seed,
-            device=resolve_device(args.device), random_init=args.random_init,
-            ten_crop=args.ten_crop,
-            eval_batch=default_eval_batch(classifier.spec, str(classifier.device)))
-        evo = EvolutionRun(config, classifier=classifier)
+    # Both destinations are checked before minutes (or hours) of evolving.
+    out, notes = check_gallery_destination(args.out, args.force)
+    for note in notes:
+        print(f"fooling-gui: note: {note}", file=sys.stderr)
+    if args.save_run is not None:
+        check_run_destination(args.save_run, out)
+    evo = resume_run(args, parse_classes) if args.resume else new_run(args)
+    if args.ray is not None:
+        from ..core.cluster.distributed_run import distribute
+
+        distribute(evo, args.ray, args.workers, args.worker_threads)
 
     total = evo.config.generations + 1
     bar = progress(total=total, desc=f"{evo.spec.label} {evo.config.encoding}", unit="gen",
                    quiet=args.quiet)
     bar.update(evo.generation + 1)
-    interrupted = False
+    interrupted, failure = False, None
     try:
         for stats in evo.iterate():
             bar.update(1)
@@ -86,14 +99,18 @@ def run(args: argparse.Namespace) -> int:
                                 f"median {format_confidence(stats.median)}")
     except KeyboardInterrupt:
         interrupted = True  # keep what was found: export it below
+    except (FoolingError, MemoryError, RuntimeError) as exc:
+        # A model that starts returning NaN, memory running out hours into a run: what
+        # the finished generations found is still written below.
+        if user_error(exc) is None or evo.generation < 0:
+            raise
+        failure = user_error(exc)
     finally:
         bar.close()
+        if evo.evaluator is not None:
+            evo.evaluator.close()
 
-    if args.save_run:
-        save_run(evo, args.save_run)
-    manifest_path = export_gallery(evo.archive.elites(), Provenance.of_run(evo), args.out,
-                                   overwrite=args.force, encoding=evo.encoding)
-    manifest = json.loads(manifest_path.read_text())
+    manifest, run_problem = save_results(evo, args, out)
     s = manifest["summary"]
     if args.json:
         print_json({k: manifest[k] for k in ("model", "weights_sha256", "random_init", "encoding",
@@ -107,4 +124,72 @@ def run(args: argparse.Namespace) -> int:
               f"median {format_confidence(s['median_confidence'])}, "
               f"{s['at_least_99_99']} at ≥ 99.99 %.{warn}")
         print(f"Gallery: {args.out}")
+    if failure is not None:
+        print(f"fooling-gui: {failure.rstrip('.')}; what generations 0 to {evo.generation} "
+              "found was written.", file=sys.stderr)
+        return 2
+    if run_problem is not None:
+        print(f"fooling-gui: {str(run_problem).rstrip('.')}; the gallery was written.",
+              file=sys.stderr)
+        return 2
     return 130 if interrupted else 0
+
+
+def new_run(args: argparse.Namespace):
+    """A fresh run from the flags, refused before allocating if it cannot fit in memory."""
+    from ..core.evolution import EvolutionRun, RunConfig, run_defaults
+    from ..core.memory_guard import check_run_memory
+    from .common import load_model_from_args, settings_from_args
+
+    args.model = args.model or "lenet"
+    args.device = args.device or "cpu"
+    args.encoding = encoding = args.encoding or "direct"
+    ten_crop, params = settings_from_args(args)
+    classifier = load_model_from_args(args)
+    batch, eval_batch = run_defaults(classifier.spec, encoding, ten_crop,
+                                     str(classifier.device))
+    config = RunConfig(
+        model=args.model, encoding=encoding, generations=args.generations,
+        batch=args.batch or batch,
+        classes=parse_classes(args.classes, classifier.spec.class_names),
+        seed=args.seed if args.seed is not None else 0,
+        device=str(classifier.device), random_init=args.random_init,
+        ten_crop=ten_crop, eval_batch=args.eval_batch or eval_batch,
+        preset=args.preset or "paper", encoding_params=params)
+    check_run_memory(classifier, config)
+    return EvolutionRun(config, classifier=classifier)
+
+
+def save_results(evo, args: argparse.Namespace, out: Path):
+    """Write the gallery, then the run file; each is written even if the other fails.
+
+    Returns:
+        The gallery's manifest, and the run file's problem (None when saved or not
+        asked for).
+
+    Raises:
+        FoolingError: the gallery could not be written (saying whether the run was saved).
+    """
+    from ..core.errors import FoolingError
+    from ..core.evolution import save_run
+    from ..core.gallery import Provenance, export_gallery
+
+    gallery_problem = run_problem = None
+    manifest_path = None
+    try:
+        manifest_path = export_gallery(evo.archive.elites(), Provenance.of_run(evo), out,
+                                       overwrite=args.force, encoding=evo.encoding)
+    except FoolingError as exc:
+        gallery_problem = exc
+    if args.save_run is not None:
+        try:
+            save_run(evo, args.save_run)
+        except FoolingError as exc:
+            run_problem = exc
+    if gallery_problem is not None:
+        if args.save_run is None:
+            raise gallery_problem
+        saved = (f"the run was saved to {args.save_run}, so --resume can export it again"
+                 if run_problem is None else f"nor could the run be saved ({run_problem})")
+        raise FoolingError(f"{str(gallery_problem).rstrip('.')}; {saved}.")
+    return json.loads(manifest_path.read_text(encoding="utf-8")), run_problem

@@ -13,7 +13,7 @@ import argparse
 import math
 from pathlib import Path
 
-from .common import add_model_arguments, non_negative_int, positive_float, positive_int
+from .common import add_model_arguments, non_negative_int, positive_float, positive_int, seed_int
 
 EXPERIMENTS = ("imagenet", "retrain", "smoothing", "threshold", "transfer", "ensemble")
 
@@ -38,7 +38,7 @@ def _common(p: argparse.ArgumentParser, generations: int, runs: bool = True) -> 
     if runs:
         p.add_argument("--runs", type=positive_int, default=3,
                        help="evolution runs (seeds) that supply fooling images (default: 3)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    p.add_argument("--seed", type=seed_int, default=0, help="random seed (default: 0)")
     p.add_argument("--out", type=Path, metavar="FILE", help="also write the JSON to FILE")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.add_argument("--quiet", action="store_true", help="no progress messages")

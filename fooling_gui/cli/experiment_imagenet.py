@@ -20,12 +20,11 @@ import argparse
 import shlex
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from .common import (add_model_arguments, non_negative_int, positive_float, positive_int,
-                     print_json)
+from .common import (add_model_arguments, add_settings_arguments, non_negative_int,
+                     positive_float, positive_int, print_json, seed_int)
 
 EXCERPT = 40  # elites in the gallery excerpt
 
@@ -49,33 +48,37 @@ def add_parser(exp) -> None:
                    help="offspring per generation (default: the paper's, 400 CPPN / 200 direct)")
     p.add_argument("--classes", metavar="LIST",
                    help="comma-separated class indices or names (default: all 1000)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    p.add_argument("--seed", type=seed_int, default=0, help="random seed (default: 0)")
     p.add_argument("--out", type=Path, required=True, help="folder to create for the results")
     p.add_argument("--force", action="store_true", help="replace an existing folder")
     p.add_argument("--quiet", action="store_true", help="no progress line")
     p.add_argument("--json", action="store_true", help="print the summary (without the "
                    "per-generation history) as JSON")
+    add_settings_arguments(p)
 
 
 def run_imagenet(args: argparse.Namespace) -> int:
     from ..core.errors import FoolingError
-    from ..core.evolution import DEFAULT_BATCH, EvolutionRun, RunConfig, default_eval_batch
-    from ..core.gallery.export import check_destination
-    from .common import load_model_from_args, resolve_device
+    from ..core.evolution import EvolutionRun, RunConfig, run_defaults
+    from ..core.memory_guard import check_run_memory
+    from .common import load_model_from_args, resolve_device, settings_from_args
     from .evolve_cmd import parse_classes
 
-    out = args.out.expanduser()
-    check_destination(out, args.force)  # before minutes of work, not after
+    out = check_experiment_destination(args.out, args.force)  # before minutes of work
+    ten_crop, params = settings_from_args(args)
     classifier = load_model_from_args(args)
     if classifier.spec.channels != 3 or classifier.spec.n_classes < 100:
         raise FoolingError(f"experiment imagenet needs an ImageNet model, not "
                            f"{classifier.spec.label} (try --model efficientnet_lite0).")
+    batch, eval_batch = run_defaults(classifier.spec, args.encoding, ten_crop,
+                                     str(classifier.device))
     config = RunConfig(model=args.model, encoding=args.encoding, generations=args.generations,
-                       batch=args.batch or DEFAULT_BATCH[("imagenet", args.encoding)],
+                       batch=args.batch or batch,
                        classes=parse_classes(args.classes, classifier.spec.class_names),
                        seed=args.seed, device=resolve_device(args.device),
-                       random_init=args.random_init, ten_crop=args.ten_crop,
-                       eval_batch=default_eval_batch(classifier.spec, str(classifier.device)))
+                       random_init=args.random_init, ten_crop=ten_crop, eval_batch=eval_batch,
+                       preset=args.preset, encoding_params=params)
+    check_run_memory(classifier, config)
     evo = EvolutionRun(config, classifier=classifier)
     budget = None if args.minutes is None else 60.0 * args.minutes
     progress = Progress(config.generations, budget, quiet=args.quiet)
@@ -101,6 +104,56 @@ def run_imagenet(args: argparse.Namespace) -> int:
     else:
         print_summary(summary, out)
     return 130 if stopped_by == "interrupted" else 0
+
+
+EXPERIMENT_FORMAT = "fooling-gui-experiment/1"
+_EXPERIMENT_FILES = {"curve.png", "summary.json", "gallery"}
+
+
+def experiment_problem(folder: Path) -> str | None:
+    """Why ``folder`` is not an earlier result of this command that --force may replace."""
+    import json
+
+    from ..core.gallery.replace import gallery_problem
+
+    try:
+        names = {p.name for p in folder.iterdir()}
+        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "it has no summary.json of an earlier experiment"
+    if not isinstance(summary, dict) or summary.get("format") != EXPERIMENT_FORMAT:
+        return "its summary.json is not an experiment's"
+    foreign = sorted(names - _EXPERIMENT_FILES)
+    if foreign:
+        return f"it also holds {foreign[0]}, which the experiment did not write"
+    if "gallery" in names:
+        return gallery_problem(folder / "gallery")
+    return None
+
+
+def check_experiment_destination(out_dir: Path, overwrite: bool) -> Path:
+    """The results folder as an absolute path, refused (one sentence) before any work when
+    it cannot be written or holds something other than an earlier experiment."""
+    import os
+
+    from ..core.errors import FoolingError
+    from ..core.files import check_folder_writable
+
+    out = Path(os.path.abspath(Path(out_dir).expanduser()))
+    if out.name in ("", ".", ".."):
+        raise FoolingError(f"{out} cannot be a results folder; name a new folder inside it.")
+    if out.exists() and not out.is_dir():
+        raise FoolingError(f"{out} exists and is a file, not a folder.")
+    if out.is_dir() and any(out.iterdir()):
+        if not overwrite:
+            raise FoolingError(f"{out} already exists and is not empty; choose another "
+                               "folder or replace an earlier experiment's (--force).")
+        problem = experiment_problem(out)
+        if problem:
+            raise FoolingError(f"{out} is not an earlier experiment's folder ({problem}), "
+                               "so it is not replaced; choose another folder.")
+    check_folder_writable(out.parent, f"The results folder {out}")
+    return out
 
 
 def command_line() -> str:
@@ -155,30 +208,31 @@ def write_results(evo, out: Path, overwrite: bool, *, elapsed_seconds: float, st
     renamed into place. Returns the summary."""
     from ..core.errors import FoolingError
     from ..core.evolution.report import experiment_summary
+    from ..core.files import make_temporary_folder, reason, write_json
     from ..core.gallery import Provenance, export_gallery
     from ..core.gallery.curve_plot import curve_points
-    from ..core.gallery.export import _move_into_place
     from ..core.gallery.png_meta import write_png
-    from ..core.models.weights_io import write_json_atomic
+    from ..core.gallery.replace import move_into_place
 
     summary = experiment_summary(evo, elapsed_seconds=elapsed_seconds, stopped_by=stopped_by,
                                  command=command)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+        work = make_temporary_folder(out)
     except OSError as exc:
-        raise FoolingError(f"Cannot write results in {out.parent}: "
-                           f"{exc.strerror or exc}.") from None
+        raise FoolingError(f"Cannot write results in {out.parent} ({reason(exc)}).") from None
     try:
-        write_png(work / "curve.png", curve_figure(summary, curve_points(evo.history)))
-        write_json_atomic(summary, work / "summary.json")
+        write_png(work / "curve.png", curve_figure(summary, curve_points(evo.history)),
+                  clean_stale=False)
+        write_json(work / "summary.json", summary, clean_stale=False)
         cells = sorted(range(len(evo.archive)), key=lambda c: -evo.archive.confidences[c])
         excerpt = [e for e in (evo.archive.elite(c) for c in cells[:EXCERPT]) if e is not None]
         export_gallery(excerpt, Provenance.of_run(evo), work / "gallery", encoding=evo.encoding)
-        _move_into_place(work, out, overwrite)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
+        move_into_place(work, out, overwrite, problem=experiment_problem)
+    except OSError as exc:
+        raise FoolingError(f"Could not write the results to {out} ({reason(exc)}).") from None
+    finally:
+        shutil.rmtree(work, ignore_errors=True)  # gone already when all went well
     return summary
 
 

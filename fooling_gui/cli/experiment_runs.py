@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
-
 from .common import print_json
 
-Log = Callable[[str], None]
 
 
 # Settings each experiment takes from its command line (argparse dest names).
@@ -25,20 +22,40 @@ SETTINGS = {
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..core.attacks.experiments import ExperimentHooks, run_experiment
-    from ..core.models.weights_io import write_json_atomic
-    from .common import load_model_from_args
+    from ..core.attacks.experiments import ExperimentHooks, planned_generations, run_experiment
+    from ..core.files import write_json
+    from .common import load_model_from_args, progress
 
-    log: Log = (lambda msg: None) if args.quiet else (
-        lambda msg: print(f"[{args.experiment}] {msg}", file=sys.stderr, flush=True))
     check_out_path(args.out)  # before minutes of work, not after
     classifier = load_model_from_args(args)
     require_mnist(classifier.spec)
     settings = {name: getattr(args, name) for name in SETTINGS[args.experiment]}
-    result = run_experiment(args.experiment, classifier, hooks=ExperimentHooks(log=log),
-                            **settings)
+    with progress(total=planned_generations(args.experiment, **settings),
+                  desc=args.experiment, unit="gen", quiet=args.quiet) as bar:
+        # The bar counts evolution generations, the bulk of every experiment; training
+        # steps show beside it. Messages go above the bar, which stays at the bottom.
+        def log(msg: str) -> None:
+            if not args.quiet:
+                bar.write(f"[{args.experiment}] {msg}", file=sys.stderr)
+
+        training = []  # non-empty while a training note shows beside the bar
+
+        def on_train_step(step: int, total: int) -> None:
+            if step == total or step % 20 == 0:
+                bar.set_postfix_str(f"training {step}/{total} steps")
+                training[:] = [True]
+
+        def on_generation(_stats) -> None:
+            if training:
+                bar.set_postfix_str("", refresh=False)
+                training.clear()
+            bar.update(1)
+
+        hooks = ExperimentHooks(log=log, on_generation=on_generation,
+                                on_train_step=on_train_step)
+        result = run_experiment(args.experiment, classifier, hooks=hooks, **settings)
     if args.out is not None:
-        write_json_atomic(result, args.out)
+        write_json(args.out, result)
     if args.json:
         print_json(result)
     else:
@@ -65,7 +82,9 @@ def require_mnist(spec) -> None:
 
 # -- tables ----------------------------------------------------------------------------
 def _pct(x: float | None) -> str:
-    return "    –" if x is None else f"{100 * x:6.2f} %"
+    from ..core.formatting import format_percent
+
+    return f"{format_percent(x):>7}"
 
 
 def _conf(x: float) -> str:
@@ -75,7 +94,9 @@ def _conf(x: float) -> str:
 
 
 def _gen(g) -> str:
-    return "never" if g is None else f"{g:g}"
+    from ..core.formatting import format_generations
+
+    return format_generations(g)
 
 
 def table_retrain(r: dict) -> None:

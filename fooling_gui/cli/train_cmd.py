@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import positive_int
+from .common import positive_int, seed_int
 
 
 def add_parser(sub) -> None:
@@ -30,13 +30,14 @@ def add_parser(sub) -> None:
                    "accurate, harder to fool; the paper did not)")
     p.add_argument("--data", type=Path, metavar="DIR",
                    help="torchvision data folder (default: ~/.cache/fooling-gui/data)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    p.add_argument("--seed", type=seed_int, default=0, help="random seed (default: 0)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..core.formatting import format_percent
     from ..core.models.training import train_lenet
     from .common import print_json, progress
 
@@ -57,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         epochs = f"{report.epochs} epoch" + ("s" if report.epochs > 1 else "")
         print(f"Trained LeNet on {report.n_train} {report.source} digits for {epochs} "
               f"in {report.seconds:.0f} s.")
-        print(f"Test accuracy: {100 * report.test_accuracy:.2f} % (error "
-              f"{100 * report.test_error:.2f} %) on {report.test_set}.")
+        print(f"Test accuracy: {format_percent(report.test_accuracy, 2)} (error "
+              f"{format_percent(report.test_error, 2)}) on {report.test_set}.")
         print(f"Saved {report.weights_path} and {Path(report.weights_path).with_suffix('.json')}.")
     return 0

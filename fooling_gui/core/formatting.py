@@ -20,3 +20,16 @@ def format_confidence(p: float) -> str:
         if floored < 100.0 and round(pct, decimals) < 100.0:
             return f"{floored:.{decimals}f} %"
     return "> 99.9999 %"
+
+
+def format_percent(x: float | None, decimals: int = 1) -> str:
+    """A fraction as a percentage (accuracies, success rates): 0.979 → "97.9 %".
+    None (not measured) → "–"."""
+    if x is None:
+        return "–"
+    return f"{100.0 * float(x):.{decimals}f} %"
+
+
+def format_generations(g: float | None) -> str:
+    """A generation count that may not exist: None (never reached) → "never"."""
+    return "never" if g is None else f"{g:g}"

@@ -9,6 +9,7 @@ reproduces its recorded confidence exactly.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -23,10 +24,22 @@ def quantize(images: torch.Tensor) -> torch.Tensor:
     return torch.round(images.clamp(0.0, 1.0) * 255.0) / 255.0
 
 
-def quantize_(images: torch.Tensor) -> torch.Tensor:
+PIXEL_LEVELS = ("truncate", "round")
+
+
+def quantize_(images: torch.Tensor, levels: str = "round") -> torch.Tensor:
     """In-place :func:`quantize` for a tensor the caller owns (saves three full copies
-    of a 400-image 256×256 batch per generation)."""
-    return images.clamp_(0.0, 1.0).mul_(255.0).round_().div_(255.0)
+    of a 400-image 256×256 batch per generation).
+
+    ``levels="truncate"`` takes ``floor(255 v)`` instead of rounding: the paper's code
+    converts a value to a pixel with ``int color = value * 255`` (C++ truncation).
+    """
+    images.clamp_(0.0, 1.0).mul_(255.0)
+    if levels == "truncate":
+        images.floor_()
+    else:
+        images.round_()
+    return images.div_(255.0)
 
 
 def to_uint8(images: torch.Tensor) -> np.ndarray:
@@ -43,16 +56,37 @@ def from_uint8(images: np.ndarray) -> torch.Tensor:
     return torch.from_numpy(arr.astype(np.float32) / 255.0).permute(0, 3, 1, 2).contiguous()
 
 
+#: Largest image read (64 megapixels, e.g. 8000 × 8000): every model here looks at a
+#: few hundred pixels a side, and a small file can claim billions of pixels.
+MAX_IMAGE_PIXELS = 64_000_000
+
+
 def load_image(path: str | Path, channels: int) -> np.ndarray:
-    """Read an image file as ``(H, W, channels)`` uint8 (grey or RGB)."""
+    """Read an image file as ``(H, W, channels)`` uint8 (grey or RGB).
+
+    16-bit and floating-point images are scaled to 8 bits, not clipped; images over
+    :data:`MAX_IMAGE_PIXELS` are refused before they are decoded.
+    """
     path = Path(path)
     if not path.is_file():
         raise FoolingError(f"No image file at {path}.")
     try:
-        with Image.open(path) as im:
+        with warnings.catch_warnings():
+            # PIL warns about large images on opening; the size is refused just below.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            im = Image.open(path)
+        with im:
+            w, h = im.size
+            if w * h > MAX_IMAGE_PIXELS:
+                raise FoolingError(f"{path} is {w:,} × {h:,} pixels; images up to "
+                                   f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels are read.")
+            im = _to_8bit(im)
             im = im.convert("L" if channels == 1 else "RGB")
             arr = np.asarray(im, dtype=np.uint8)
-    except (OSError, ValueError) as exc:
+    except Image.DecompressionBombError:
+        raise FoolingError(f"{path} claims to be far larger than any image this app reads "
+                           f"(over {MAX_IMAGE_PIXELS // 1_000_000} megapixels).") from None
+    except (OSError, ValueError, SyntaxError) as exc:
         raise FoolingError(f"{path} is not an image this app can read ({exc}).") from None
     return arr[:, :, None] if arr.ndim == 2 else arr
 
@@ -88,6 +122,24 @@ def fit_image(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     arr = arr[:, :, None] if arr.ndim == 2 else arr
     top, left = int(round((nh - th) / 2.0)), int(round((nw - tw) / 2.0))
     return np.ascontiguousarray(arr[top:top + th, left:left + tw])
+
+
+def _to_8bit(im: Image.Image) -> Image.Image:
+    """Grey images with 16-bit, 32-bit or float pixels, scaled to 8 bits ("L").
+
+    PIL's own ``convert("L")`` clips such values at 255, which turns a 16-bit PNG
+    almost entirely white. 16-bit RGB needs nothing: PIL already reads it as 8-bit.
+    """
+    if not (im.mode.startswith("I") or im.mode == "F"):
+        return im
+    arr = np.asarray(im).astype(np.float64)
+    if im.mode == "F":
+        top = 1.0 if arr.size and np.nanmax(arr) <= 1.0 else 255.0
+    else:  # "I;16…" always, "I" when its values fit in 16 bits (how PIL reads 16-bit PNGs)
+        top = 65535.0 if im.mode.startswith("I;16") or arr.max(initial=0) <= 65535 \
+            else float(2**32 - 1)
+    scaled = np.clip(np.nan_to_num(arr / top * 255.0), 0.0, 255.0)
+    return Image.fromarray(np.round(scaled).astype(np.uint8), mode="L")
 
 
 def pil_image(image: np.ndarray) -> Image.Image:

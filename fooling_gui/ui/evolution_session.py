@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ import numpy as np
 import torch
 
 from ..core.errors import FoolingError
-from ..core.evolution import EvolutionRun, RunConfig, Snapshot, default_eval_batch
+from ..core.evolution import EvolutionRun, RunConfig, Snapshot
 from ..core.images import from_uint8, quantize, to_uint8
 from .responsiveness import is_heavy, limit_torch_threads_in_this_thread, worker_torch_threads
 
@@ -41,14 +41,15 @@ class ModelInfo:
     image_size: tuple[int, int]
     random_init: bool
     description: str
-    eval_batch: int | None = None  # images per forward pass for its runs
+    device: str = "cpu"
+    cpu_eval_batch: int | None = None  # see ModelSpec: run_defaults reads it
 
     @classmethod
     def of(cls, classifier) -> ModelInfo:
         s = classifier.spec
         return cls(s.name, s.label, s.class_names, s.channels, tuple(s.image_size),
-                   s.random_init, s.description,
-                   default_eval_batch(s, str(classifier.device)))
+                   s.random_init, s.description, str(classifier.device),
+                   getattr(s, "cpu_eval_batch", None))
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class RunFrame:
     model: ModelInfo
     config: RunConfig
     seeded_from: str  # "" or a description of the elite a seeded run started from
+    previous_run: str = ""  # "" or a description of the run this one replaced
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,10 @@ class EliteDetails:
     encoding: str
     genome: dict  # encoding.describe(genome): the whole CPPN, or the direct shape
     can_render: bool  # a CPPN renders at any resolution
+    seed: int = 0  # the run's seed
+    weights_sha256: str = ""
+    genome_sha256: str = ""
+    seeded_from: dict | None = None  # the run's origin (see core.gallery.origin)
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,7 @@ class ScoreResult:
     model_label: str
     top: tuple[tuple[int, str, float], ...]
     image: np.ndarray  # what that model was shown, (H, W, C) uint8
+    generation: int = -1  # the scored elite's generation: a later elite of the cell is another image
 
 
 @dataclass(frozen=True)
@@ -146,13 +153,13 @@ class _OwnJobGate:
     without an answer (tiles left black), a paused job's would block the worker.
     """
 
-    def __init__(self, checkpoint: Callable[[], None]):
-        self._checkpoint = checkpoint
+    def __init__(self, checkpoint: Callable[[], None] = lambda: None):
+        self.checkpoint = checkpoint  # the job now stepping a run sets its own
         self.active = False
 
     def __call__(self) -> None:
         if self.active:
-            self._checkpoint()
+            self.checkpoint()
 
     def __enter__(self) -> _OwnJobGate:
         self.active = True
@@ -234,10 +241,18 @@ class EvolutionSession:
     def __init__(self, load: Callable[[str, bool], Any] | None = None, device: str = "cpu"):
         self.device = device
         self._load = load or self._load_from_registry
-        self._models: dict[tuple[str, bool], Any] = {}
+        self._models: dict[tuple, Any] = {}
         self.run: EvolutionRun | None = None
         self.run_id = 0
         self.seeded_from = ""
+        self.origin: dict | None = None  # provenance of the image a seeded run began from
+        # The run the current one replaced ("Back to the previous run"):
+        # (run, seeded_from, origin).
+        self.previous: tuple[EvolutionRun, str, dict | None] | None = None
+        # Every run's chunks check in through this gate: the job stepping a run sets its
+        # checkpoint, so a run taken up again by a later job honours that job's pause and
+        # stop, and other jobs drawing its elites are never stopped by it.
+        self._gate = _OwnJobGate()
         # Set from the GUI thread: live frames carry the offspring only while shown.
         self.offspring_wanted = True
         # The window's worker sets torch's threads per model (see responsiveness).
@@ -255,6 +270,24 @@ class EvolutionSession:
         key = (name, random_init)
         if key not in self._models:
             self._models[key] = self._load(name, random_init)
+        return self._models[key]
+
+    def run_classifier(self, config: RunConfig):
+        """The model as ``config`` scores with it: ten crops or the centre crop (the same
+        network, another view of it; kept like the model)."""
+        base = self.classifier(config.model, config.random_init)
+        spec = base.spec
+        want = config.uses_ten_crop and tuple(spec.image_size) != tuple(spec.input_size)
+        if bool(getattr(spec, "ten_crop", False)) == want or not hasattr(base, "module"):
+            return base
+        key = (config.model, config.random_init, "ten" if want else "centre")
+        if key not in self._models:
+            import dataclasses
+
+            from ..core.models import Classifier
+
+            self._models[key] = Classifier(base.module, dataclasses.replace(spec, ten_crop=want),
+                                           base.device)
         return self._models[key]
 
     def model_info(self, name: str, random_init: bool = False) -> ModelInfo:
@@ -275,34 +308,65 @@ class EvolutionSession:
             seed_cell: start from mutants of this cell's elite in the current run
                 ("evolve from this image") instead of random genomes.
         """
-        classifier = self.classifier(config.model, config.random_init)
+        classifier = self.run_classifier(config)
         if self.tune_threads:  # this runs in the worker thread: its torch threads only
             limit_torch_threads_in_this_thread(
                 worker_torch_threads(heavy=is_heavy(classifier.spec)))
-        initial, seeded_from = None, ""
+        initial, seeded_from, origin = None, "", None
         if seed_cell is not None:
-            initial, seeded_from = self._seed_genomes(seed_cell, config, classifier)
+            initial, seeded_from, origin = self._seed_genomes(seed_cell, config, classifier)
         from ..core.encodings import make_encoding
 
         # Long steps check in between chunks, so pause and stop act within ~0.1 s.
-        gate = _OwnJobGate(control.checkpoint)
-        checked = CheckedClassifier(classifier, gate)
+        self._gate.checkpoint = control.checkpoint
+        checked = CheckedClassifier(classifier, self._gate)
         encoding = make_encoding(config.encoding, classifier.spec.channels,
                                  classifier.spec.image_size, device=config.device,
-                                 **config.encoding_params)
+                                 **config.encoding_settings())
         run = EvolutionRun(config, classifier=checked, initial_genomes=initial,
-                           encoding=CheckedEncoding(encoding, gate))
-        self.run, self.seeded_from = run, seeded_from
+                           encoding=CheckedEncoding(encoding, self._gate))
+        if self.run is not None:
+            self.previous = (self.run, self.seeded_from, self.origin)
+        self.run, self.seeded_from, self.origin = run, seeded_from, origin
         self.run_id += 1
         model = ModelInfo.of(classifier)
-        return self._step_until_done(control, run, model, gate)
+        return self._step_until_done(control, run, model)
+
+    def resume_previous(self, control) -> Iterator[RunFrame]:
+        """A job: make the run the current one replaced current again and step it on.
+
+        The two swap places, so going back and forth loses neither. The returned run
+        gets a new ``run_id`` (the view redraws it whole) and its first frame carries
+        its whole history for the plot.
+        """
+        if self.previous is None:
+            raise FoolingError("There is no previous run to go back to.")
+        (run, seeded_from, origin), current = self.previous, self.run
+        self.previous = ((current, self.seeded_from, self.origin) if current is not None
+                         else None)
+        self.run, self.seeded_from, self.origin = run, seeded_from, origin
+        self.run_id += 1
+        self._gate.checkpoint = control.checkpoint
+        return self._step_until_done(control, run, ModelInfo.of(run.classifier),
+                                     replay_history=True)
+
+    def describe_previous(self) -> str:
+        if self.previous is None:
+            return ""
+        run = self.previous[0]
+        return (f"{run.spec.label} · {run.config.encoding} · seed {run.config.seed}, "
+                f"generation {max(run.generation, 0):,}")
 
     def _step_until_done(self, control, run: EvolutionRun, model: ModelInfo,
-                         gate: _OwnJobGate) -> Iterator[RunFrame]:
+                         replay_history: bool = False) -> Iterator[RunFrame]:
         run_id = self.run_id
         base_interval = control.interval_s
+        if replay_history:  # the view starts this run afresh: send all it has done
+            frame = self._frame(run_id, run, model, max_draw=FRAME_DRAW_LIMIT,
+                                offspring=self.offspring_wanted)
+            yield replace(frame, snapshot=replace(frame.snapshot, new_stats=tuple(run.history)))
         while not run.finished:
-            with gate:
+            with self._gate:
                 run.step()
             # Snapshots copy every elite and consume the pending history, so one is
             # built only when it will be sent at once (see JobControl.emit_due).
@@ -310,7 +374,7 @@ class EvolutionSession:
                 yield None
                 continue
             start = time.perf_counter()
-            with gate:
+            with self._gate:
                 frame = self._frame(run_id, run, model, max_draw=FRAME_DRAW_LIMIT,
                                     offspring=self.offspring_wanted)
             # A snapshot draws (some of) the elites improved since the last one and copies
@@ -325,7 +389,7 @@ class EvolutionSession:
     def _frame(self, run_id: int, run: EvolutionRun, model: ModelInfo,
                max_draw: int | None = None, offspring: bool = True) -> RunFrame:
         return RunFrame(run_id, run.snapshot(max_draw, offspring), model, run.config,
-                        self.seeded_from)
+                        self.seeded_from, self.describe_previous())
 
     def current_frame(self) -> RunFrame | None:
         """A snapshot of the current run (all history the GUI has not seen yet)."""
@@ -335,7 +399,9 @@ class EvolutionSession:
 
     def reset(self) -> None:
         self.run = None
+        self.previous = None
         self.seeded_from = ""
+        self.origin = None
         self.run_id += 1
 
     def _require_run(self) -> EvolutionRun:
@@ -361,10 +427,16 @@ class EvolutionSession:
                 or tuple(classifier.spec.image_size) != tuple(run.spec.image_size)):
             raise FoolingError(f"That image was evolved for {run.spec.label}, whose images have "
                                "another size or colour; evolve from it on a model like that one.")
-        return [elite.genome], f"{elite.class_name} ({run.spec.label}, generation {elite.generation})"
+        from ..core.gallery.origin import seed_origin
+
+        return ([elite.genome],
+                f"{elite.class_name} ({run.spec.label}, generation {elite.generation})",
+                seed_origin(run, elite, self.origin))
 
     # -- inspector requests --------------------------------------------------------
     def elite_details(self, cell: int) -> EliteDetails:
+        from ..core.gallery.origin import genome_sha256
+
         run, elite = self._elite(cell)
         return EliteDetails(
             run_id=self.run_id, cell=cell, class_index=elite.class_index,
@@ -373,7 +445,9 @@ class EvolutionSession:
             top=top_classes(elite.probabilities, run.spec.class_names),
             model_label=run.spec.label, encoding=run.config.encoding,
             genome=run.encoding.describe(elite.genome),
-            can_render=run.config.encoding == "cppn")
+            can_render=run.config.encoding == "cppn", seed=run.config.seed,
+            weights_sha256=run.spec.weights_sha256,
+            genome_sha256=genome_sha256(run.encoding, elite.genome), seeded_from=self.origin)
 
     def score_on(self, cell: int, model_name: str, random_init: bool = False) -> ScoreResult:
         """Show one elite to another model: a CPPN is re-rendered at that model's size."""
@@ -387,7 +461,8 @@ class EvolutionSession:
             images = quantize(adapt_channels(images, other.spec.channels))
             probs = other.probabilities(images)[0].numpy()
         return ScoreResult(self.run_id, cell, other.spec.label,
-                           top_classes(probs, other.spec.class_names), to_uint8(images)[0])
+                           top_classes(probs, other.spec.class_names), to_uint8(images)[0],
+                           elite.generation)
 
     def render_high_res(self, cell: int, size: int) -> RenderResult:
         run, elite = self._elite(cell)
@@ -399,13 +474,24 @@ class EvolutionSession:
         image = run.encoding.render_large(elite.genome, (size, size))
         return RenderResult(self.run_id, cell, elite.class_name, image)
 
-    def export(self, out_dir: str | Path, overwrite: bool) -> Path:
-        """Write the current run's gallery; returns the manifest's path."""
+    def export(self, out_dir: str | Path, overwrite: bool, name_in: bool = False) -> Path:
+        """Write the current run's gallery; returns the manifest's path.
+
+        Args:
+            out_dir: the gallery folder; with ``name_in``, the folder to put it in, and
+                the gallery is named after the run as it is now (the run goes on while
+                the user picks a folder, so only here do name and manifest agree).
+            overwrite: replace an existing gallery folder.
+        """
         from ..core.gallery import Provenance, export_gallery
+        from .elite_files import gallery_folder_name_of
 
         run = self._require_run()
         elites = run.archive.elites()
         if not elites:
             raise FoolingError("There are no images to export yet; let evolution run first.")
-        return export_gallery(elites, Provenance.of_run(run), out_dir, overwrite=overwrite,
-                              encoding=run.encoding)
+        if name_in:
+            out_dir = Path(out_dir) / gallery_folder_name_of(
+                run.spec.name, run.config.encoding, run.config.seed, run.generation)
+        return export_gallery(elites, Provenance.of_run(run, self.origin), out_dir,
+                              overwrite=overwrite, encoding=run.encoding)

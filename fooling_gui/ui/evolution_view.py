@@ -6,6 +6,8 @@ the worker sends; it never runs a model itself.
 
 from __future__ import annotations
 
+import dataclasses
+
 import logging
 from pathlib import Path
 
@@ -20,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.evolution import DEFAULT_BATCH, RunConfig
+from ..core.evolution import DEFAULT_BATCH, RunConfig, run_defaults
 from .elite_files import elite_png_text, gallery_folder_name
 from .evolution_worker import FINISHED, IDLE, LOADING, PAUSED, RUNNING, STOPPED, EvolutionWorker
 from .job_thread import JobRunner
@@ -49,10 +51,15 @@ class EvolutionView(QWidget):
     Signals:
         status(str): a short message for the window's status bar.
         frame_drawn(object): the RunFrame just drawn (for counters and the status bar).
+        model_selected(str): a newly chosen model is ready ("LeNet · cppn").
+        previous_run_changed(str): the run "Back to the previous run" returns to
+            (a short description), or "" when there is none.
     """
 
     status = Signal(str)
     frame_drawn = Signal(object)
+    model_selected = Signal(str)
+    previous_run_changed = Signal(str)
 
     def __init__(self, settings: Settings, worker: EvolutionWorker | None = None, parent=None):
         super().__init__(parent)
@@ -149,8 +156,7 @@ class EvolutionView(QWidget):
         from ..core.errors import FoolingError
 
         self._model_entries = model_entries()
-        self.controls.set_models([(e.name, e.label, e.description) for e in self._model_entries])
-        self.inspector.set_models([(e.name, e.label) for e in self._model_entries])
+        self._fill_model_lists()
         s = self.settings
         self.controls.set_encoding(encoding or s.get("run/encoding"))
         self.controls.set_seed(s.get("run/seed") if seed is None else seed)
@@ -193,6 +199,7 @@ class EvolutionView(QWidget):
             return False
         label = entry.label if entry is not None else custom_label(name)
         self.controls.select_model(name, label + (" — random weights" if random_init else ""))
+        self._show_random_weights(name, random_init)
         self.random_init = random_init
         self.model_name = name
         self.model_info = None
@@ -211,13 +218,25 @@ class EvolutionView(QWidget):
         ok = dialog.exec() == WeightsDialog.DialogCode.Accepted
         return ok, ok and dialog.use_random
 
+    def _fill_model_lists(self) -> None:
+        self.controls.set_models([(e.name, e.label, e.description) for e in self._model_entries])
+        self.inspector.set_models([(e.name, e.label) for e in self._model_entries])
+        for e in self._model_entries:
+            self.controls.model.set_short_label(e.name, e.short_label())
+            self.inspector.score_model.set_short_label(e.name, e.short_label())
+
     def _refresh_entries(self) -> None:
         self._model_entries = model_entries()
         current = self.controls.model_name()
-        self.controls.set_models([(e.name, e.label, e.description) for e in self._model_entries])
-        self.inspector.set_models([(e.name, e.label) for e in self._model_entries])
+        self._fill_model_lists()
         if current and current != CUSTOM:
             self.controls.select_model(current)
+            self._show_random_weights(current, self.random_init and current == self.model_name)
+
+    def _show_random_weights(self, name: str, random_init: bool) -> None:
+        entry = self._entry(name)
+        if entry is not None:
+            self.controls.model.set_short_label(name, entry.short_label(random_init))
 
     # -- model and settings --------------------------------------------------------
     def choose_model(self, name: str) -> None:
@@ -249,9 +268,15 @@ class EvolutionView(QWidget):
         self.controls.set_classes_text(None, len(info.class_names))
         self.settings.set("run/model", name)
         self.status.emit(f"{info.label} ready: {len(info.class_names)} classes.")
+        self.model_selected.emit(f"{info.label} · {self.controls.encoding_name()}")
         if self._pending_start:
             self._pending_start = False
             self.start()
+        elif self.frame is not None and self.frame.model.name != name:
+            # The grid keeps the last run to inspect and export; say whose it is.
+            self.controls.set_state(self.worker.state, f"The grid still shows the last run, "
+                                    f"on {self.frame.model.label}; Start evolves on "
+                                    f"{info.label}.")
 
     def _model_failed(self, name: str) -> None:
         if name == self.model_name and name != "lenet":
@@ -278,11 +303,16 @@ class EvolutionView(QWidget):
     def config(self) -> RunConfig:
         c = self.controls
         info = self.model_info
-        return RunConfig(model=self.model_name,
-                         encoding=c.encoding_name(), batch=c.batch.value(),
-                         generations=OPEN_ENDED, classes=self.classes, seed=c.seed.value(),
-                         random_init=self.random_init,
-                         eval_batch=None if info is None else info.eval_batch)
+        preset, ten_crop, params = c.run_settings()
+        config = RunConfig(model=self.model_name,
+                           encoding=c.encoding_name(), batch=c.batch.value(),
+                           generations=OPEN_ENDED, classes=self.classes, seed=c.seed.value(),
+                           random_init=self.random_init,
+                           preset=preset, ten_crop=ten_crop, encoding_params=params)
+        if info is None:
+            return config
+        _, eval_batch = run_defaults(info, config.encoding, config.uses_ten_crop, info.device)
+        return dataclasses.replace(config, eval_batch=eval_batch)
 
     def _remember(self) -> None:
         s = self.settings
@@ -322,15 +352,41 @@ class EvolutionView(QWidget):
         self.offspring.clear()
         self.inspector.clear()
         self.controls.clear_progress()
+        self.previous_run_changed.emit("")  # reset forgets the previous run too
 
     def evolve_from(self, cell: int) -> None:
+        """Start a new run from this cell's elite; a running run is replaced only when
+        the user agrees, and stays reachable with :meth:`back_to_previous_run`."""
         if self.frame is None:
             return
+        details = self.inspector.details
+        name = details.class_name if details is not None and details.cell == cell else "it"
+        if self.worker.running:
+            snap = self.frame.snapshot
+            answer = QMessageBox.question(
+                self, "Evolve from this image?",
+                f"A new run will start from “{name}”. The current run "
+                f"({self.frame.model.label}, generation {max(snap.generation, 0):,}) stops; "
+                "Run → Back to the previous run returns to it.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Yes)
+            if answer != QMessageBox.StandardButton.Yes:
+                return
         base = self.frame.config
         config = RunConfig.from_dict({**base.to_dict(), "seed": self.controls.seed.value(),
                                       "generations": OPEN_ENDED})
         self.worker.start(config, seed_cell=cell)
-        self.status.emit(f"Evolving from {self.inspector.details.class_name}…")
+        self.status.emit(f"Evolving from {name}; Run → Back to the previous run (Ctrl+B) "
+                         "returns to the run it came from.")
+
+    def back_to_previous_run(self) -> None:
+        """Swap back to the run that the last new run replaced; it goes on running."""
+        if not (self.frame is not None and self.frame.previous_run):
+            self.status.emit("There is no previous run to go back to.")
+            return
+        self._pending_start = False
+        self.worker.resume_previous()
+        self.status.emit(f"Back to {self.frame.previous_run}.")
 
     def _state_changed(self, state: str) -> None:
         detail = ""
@@ -358,6 +414,8 @@ class EvolutionView(QWidget):
             if self.worker.state == RUNNING:
                 self.controls.set_state(RUNNING, f"Evolving from {frame.seeded_from}"
                                         if frame.seeded_from else "")
+        if self.frame is None or frame.previous_run != self.frame.previous_run:
+            self.previous_run_changed.emit(frame.previous_run)
         self.frame = frame
         self.grid.update_from(snap)
         self.plot.append(snap.new_stats)
@@ -481,16 +539,19 @@ class EvolutionView(QWidget):
             if answer != QMessageBox.StandardButton.Yes:
                 return
             overwrite = True
-        self.export_gallery_to(out, overwrite)
+        # Named in the worker, after the generation the run has reached by then.
+        self.export_gallery_to(Path(parent), overwrite, name_in=True)
 
     def gallery_name(self) -> str:
         return gallery_folder_name(self.frame)
 
-    def export_gallery_to(self, out_dir: str | Path, overwrite: bool = False):
-        """Export the current run's elites to ``out_dir`` (in the worker thread)."""
+    def export_gallery_to(self, out_dir: str | Path, overwrite: bool = False,
+                          name_in: bool = False):
+        """Export the current run's elites to ``out_dir`` (in the worker thread); with
+        ``name_in``, into a folder in ``out_dir`` named after the run when it is written."""
         out_dir = Path(out_dir)
-        self.settings.set("export/last_folder", str(out_dir.parent))
-        job = self.worker.export(out_dir, overwrite)
+        self.settings.set("export/last_folder", str(out_dir if name_in else out_dir.parent))
+        job = self.worker.export(out_dir, overwrite, name_in)
         job.returned.connect(self._exported)
         self.status.emit(f"Exporting to {out_dir}…")
         return job

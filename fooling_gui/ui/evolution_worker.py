@@ -70,9 +70,16 @@ class EvolutionWorker(QObject):
         Args:
             seed_cell: begin from mutants of this cell's elite of the current run.
         """
+        self._start_run_job(self._session.evolve, config, seed_cell, name="evolve")
+
+    def resume_previous(self) -> None:
+        """Stop the current run and go on with the one it replaced (they swap places)."""
+        self._start_run_job(self._session.resume_previous, name="resume previous run")
+
+    def _start_run_job(self, method, *args, name: str) -> None:
         self._stop_run_job()
         self._set_state(LOADING)
-        job = self._runner.submit(self._session.evolve, config, seed_cell, name="evolve")
+        job = self._runner.submit(method, *args, name=name)
         self._run_job = job
         job.yielded.connect(lambda frame, j=job: self._on_frame(j, frame))
         job.returned.connect(lambda frame, j=job: self._on_returned(j, frame))
@@ -126,8 +133,9 @@ class EvolutionWorker(QObject):
     def render_high_res(self, cell: int, size: int) -> None:
         self._submit(self._session.render_high_res, cell, size).returned.connect(self.rendered)
 
-    def export(self, out_dir: str | Path, overwrite: bool = False) -> Job:
-        job = self._submit(self._session.export, Path(out_dir), overwrite)
+    def export(self, out_dir: str | Path, overwrite: bool = False, name_in: bool = False) -> Job:
+        """Write the gallery (``name_in``: into a folder named after the run, in out_dir)."""
+        job = self._submit(self._session.export, Path(out_dir), overwrite, name_in)
         job.returned.connect(self.exported)
         return job
 

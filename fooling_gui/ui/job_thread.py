@@ -396,13 +396,20 @@ class JobRunner(QObject):
         for job in self.jobs():
             job.stop()
 
+    def request_stop(self) -> None:
+        """Tell every job to stop and the thread to end, without waiting (on quit, all
+        runners are told first, then each is joined by :meth:`shutdown`)."""
+        if not self._thread.isRunning():
+            return
+        for job in self.jobs():
+            job.control.stop()
+        self._close.emit()
+
     def shutdown(self, timeout_ms: int = 5000) -> bool:
         """Stop all jobs, end the thread and wait for it; True when it ended in time."""
         if not self._thread.isRunning():
             return True
-        for job in self.jobs():
-            job.control.stop()
-        self._close.emit()
+        self.request_stop()
         ok = self._thread.wait(timeout_ms)
         if not ok:
             log.warning("Worker thread %r did not stop within %d ms",

@@ -9,12 +9,21 @@ destroyed.
 from __future__ import annotations
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QWidget,
+)
 
 from .. import __version__
 from .evolution_view import EvolutionView
+from .job_thread import JobRunner
 from .panes import install_panes
 from .settings import Settings
+from .widgets.status_message import StatusMessage
 
 DEFAULT_SIZE = (1400, 900)
 
@@ -38,14 +47,18 @@ class MainWindow(QMainWindow):
         self.add_pane("Evolution", self.evolution)
         self._closed = False
 
+        self.message = StatusMessage()
+        self.statusBar().addWidget(self.message, 1)
         self.gen_label = QLabel("generation —")
         self.rate_label = QLabel("— evaluations/s")
         self.model_label = QLabel("")
         for w in (self.model_label, self.gen_label, self.rate_label):
             w.setContentsMargins(8, 0, 8, 0)
             self.statusBar().addPermanentWidget(w)
-        self.evolution.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.evolution.status.connect(self.show_status)
         self.evolution.frame_drawn.connect(self._frame_drawn)
+        self.evolution.model_selected.connect(self._model_selected)
+        self.tabs.currentChanged.connect(self._tab_changed)
         self._build_menus()
         install_panes(self)  # Feature visualisation and the panes after it
         self._restore_layout()
@@ -67,6 +80,7 @@ class MainWindow(QMainWindow):
                                           QKeySequence("Ctrl+E"))
         self._action(file_menu, "&Save inspected image…", self._save_inspected,
                      QKeySequence.StandardKey.Save)
+        self._action(file_menu, "Open s&weep…", self.open_sweep)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
@@ -75,6 +89,11 @@ class MainWindow(QMainWindow):
         self._action(run_menu, "&Pause / resume", ev.toggle_pause, QKeySequence("Ctrl+P"))
         self._action(run_menu, "S&top", ev.stop, QKeySequence("Ctrl+."))
         self._action(run_menu, "&Reset", ev.reset)
+        run_menu.addSeparator()
+        self.back_action = self._action(run_menu, "&Back to the previous run",
+                                        ev.back_to_previous_run, QKeySequence("Ctrl+B"))
+        self.back_action.setEnabled(False)
+        ev.previous_run_changed.connect(self._previous_run_changed)
 
         view_menu = self.menuBar().addMenu("&View")
         self._action(view_menu, "&Elites", lambda: ev.views.setCurrentWidget(ev.grid),
@@ -103,6 +122,25 @@ class MainWindow(QMainWindow):
         if cell >= 0:
             self.evolution.save_image(cell)
 
+    def open_sweep(self, path: str | None = None):
+        """Browse a sweep folder (``fooling-gui sweep``); asks for it when not given."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from ..core.errors import FoolingError
+        from .sweep_view import open_sweep_folder
+
+        if path is None:
+            path = QFileDialog.getExistingDirectory(self, "Open a sweep folder")
+            if not path:
+                return None
+        try:
+            view = open_sweep_folder(path, self)
+        except FoolingError as exc:
+            QMessageBox.warning(self, "Open sweep", str(exc))
+            return None
+        view.show()
+        return view
+
     def _about(self) -> None:
         QMessageBox.about(
             self, "About fooling-gui",
@@ -113,11 +151,34 @@ class MainWindow(QMainWindow):
             "<p>Sample MNIST digits: LeCun &amp; Cortes, CC BY-SA 3.0.</p>")
 
     # -- status --------------------------------------------------------------------
+    def show_status(self, text: str) -> None:
+        """A passing message (every pane's ``status`` signal ends here)."""
+        self.message.show_message(text)
+
     def _frame_drawn(self, frame) -> None:
         snap = frame.snapshot
         self.gen_label.setText(f"generation {max(snap.generation, 0):,}")
         self.rate_label.setText(f"{snap.evals_per_second:,.0f} evaluations/s")
         self.model_label.setText(f"{snap.model_label} · {snap.encoding}")
+
+    def _model_selected(self, text: str) -> None:
+        # A newly chosen model: the counters of the run it replaces would mislead.
+        if not self.evolution.worker.running:
+            self.model_label.setText(text)
+            self.gen_label.setText("generation —")
+            self.rate_label.setText("— evaluations/s")
+
+    def _tab_changed(self, index: int) -> None:
+        # The run's counters belong to the Evolution tab; elsewhere they would read as
+        # that tab's own (and leave its messages less room).
+        on_evolution = self.tabs.widget(index) is self.evolution
+        for w in (self.model_label, self.gen_label, self.rate_label):
+            w.setVisible(on_evolution)
+
+    def _previous_run_changed(self, description: str) -> None:
+        self.back_action.setEnabled(bool(description))
+        self.back_action.setText(f"&Back to the previous run ({description})" if description
+                                 else "&Back to the previous run")
 
     # -- layout persistence and closing --------------------------------------------
     def _restore_layout(self) -> None:
@@ -147,10 +208,17 @@ class MainWindow(QMainWindow):
         if not self._closed:
             self._closed = True
             self.save_layout()
+            # Gone from the screen at once; then every worker is told to stop before
+            # any is waited for, so they wind down together rather than in turn.
+            self.hide()
+            QApplication.sync()
+            for runner in self.findChildren(JobRunner):
+                runner.request_stop()
             for pane in self.panes():
                 shutdown = getattr(pane, "shutdown", None)
                 if callable(shutdown):
                     shutdown()
             self.settings.sync()
+            self.settings.release()
         super().closeEvent(event)
 

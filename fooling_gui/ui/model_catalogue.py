@@ -11,10 +11,16 @@ class ModelEntry:
     """One line of the model selector."""
 
     name: str  # registry name or a custom model file path
-    label: str  # short, for the combo box
+    label: str  # for the selector's list: "AlexNet · ImageNet (the paper's)  ↓"
     description: str  # one line, for tooltips
     imagenet: bool  # a torchvision model whose weights may have to be fetched (not the
     # shipped EfficientNet-Lite0, whose weights come with the install)
+    short: str = ""  # for the closed selector: "AlexNet · ImageNet"
+
+    def short_label(self, random_init: bool = False) -> str:
+        """The closed selector's text; random weights are said there too."""
+        short = self.short or self.label
+        return f"{short.split(' · ')[0]} · random weights" if random_init else short
 
     @property
     def weights_missing(self) -> bool:
@@ -37,17 +43,18 @@ def model_entries() -> list[ModelEntry]:
     entries = []
     for info in available_models(all_imagenet=True):
         if info.kind == "mnist":
-            label = "LeNet · MNIST digits"
+            label = short = "LeNet · MNIST digits"
         elif info.name == lite0.NAME:
-            label = lite0.DISPLAY_NAME
+            label = short = lite0.DISPLAY_NAME
         elif info.kind == "imagenet":
             paper = " (the paper's)" if info.name == "alexnet" else ""
             fetch = "" if info.weights_present else "  ↓"
-            label = f"{display_name(info.name)} · ImageNet{paper}{fetch}"
+            short = f"{display_name(info.name)} · ImageNet"
+            label = f"{short}{paper}{fetch}"
         else:
-            label = custom_label(info.name)
+            label = short = custom_label(info.name)
         downloadable = info.kind == "imagenet" and info.name != lite0.NAME
-        entries.append(ModelEntry(info.name, label, info.description, downloadable))
+        entries.append(ModelEntry(info.name, label, info.description, downloadable, short))
     return entries
 
 

@@ -8,11 +8,8 @@ written.
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -20,6 +17,8 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
+from ..core.errors import FoolingError
+from ..core.files import write_bytes, write_json
 from .evolution_worker import RUNNING
 from .latency_probe import LatencyProbe
 
@@ -132,10 +131,9 @@ class TimedRun(QObject):
             if self.screenshot is not None:
                 save_screenshot(self.window, self.screenshot)
             if self.stats_path is not None:
-                write_json_atomic(self.collect_stats(), self.stats_path)
-        except OSError as exc:
-            print(f"fooling-gui: could not write the results ({exc.strerror or exc}).",
-                  file=sys.stderr)
+                write_json(self.stats_path, self.collect_stats())
+        except FoolingError as exc:
+            print(f"fooling-gui: {exc}", file=sys.stderr)
             self.exit_code = 2
         if self.view.errors and self.exit_code == 0:
             self.exit_code = 1
@@ -154,33 +152,14 @@ class TimedRun(QObject):
 
 
 def save_screenshot(window, path: Path) -> Path:
-    """Grab the whole window (works offscreen) and write it atomically as PNG."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pixmap = window.grab()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".png", dir=path.parent)
-    os.close(fd)
-    if not pixmap.save(tmp, "PNG"):
-        os.unlink(tmp)
-        raise OSError(f"could not encode {path}")
-    _publish(tmp, path)
-    return path
+    """Grab the whole window (works offscreen) and write it as PNG through the one
+    file writer (:func:`fooling_gui.core.files.write_atomic`)."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 
-
-def _publish(tmp: str, path: Path) -> None:
-    """Give the temp file normal permissions (mkstemp makes it 0600), then rename it."""
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)
-    os.replace(tmp, path)
-
-
-def write_json_atomic(data: dict, path: Path) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, indent=2)
-        fh.write("\n")
-    _publish(tmp, path)
-    return path
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not window.grab().save(buffer, "PNG"):
+        raise FoolingError(f"Could not encode the screenshot for {path}.")
+    buffer.close()
+    return write_bytes(path, bytes(data.data()))

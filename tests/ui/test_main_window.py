@@ -152,8 +152,9 @@ def test_export_gallery_from_the_menu(qtbot, window, tmp_path, monkeypatch):
     view.stop()
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path))
     window.export_action.trigger()
-    qtbot.waitUntil(lambda: any(tmp_path.glob("*/manifest.json")), timeout=TIMEOUT)
-    manifest = next(tmp_path.glob("*/manifest.json"))
+    # [!.]: not the hidden folder the gallery is built in before it is moved into place
+    qtbot.waitUntil(lambda: any(tmp_path.glob("[!.]*/manifest.json")), timeout=TIMEOUT)
+    manifest = next(tmp_path.glob("[!.]*/manifest.json"))
     assert manifest.parent.name.startswith("lenet_cppn_seed0_gen")
     assert len(json.loads(manifest.read_text())["elites"]) == 10
     assert window.settings.get("export/last_folder") == str(tmp_path)

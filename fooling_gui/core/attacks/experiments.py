@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import FoolingError
+from ..formatting import format_confidence, format_generations, format_percent
 
 EXPERIMENTS = ("retrain", "smoothing", "threshold", "transfer", "ensemble")
 
@@ -50,18 +51,21 @@ def planned_generations(experiment: str, *, generations: int, runs: int = 3,
                         settings: Sequence[float] | None = None, kind: str = "gaussian",
                         adaptive_generations: int = 0, rounds: int = 3, models: int = 2,
                         mode: str = "both", **_ignored) -> int:
-    """How many evolution generations ``experiment`` runs in all (for a progress bar)."""
+    """How many evolution generations ``experiment`` runs in all (for a progress bar):
+    each run evaluates its random generation 0 and then ``generations`` more."""
+    per_run = generations + 1
     if experiment == "threshold":
-        return runs * generations
+        return runs * per_run
     if experiment == "smoothing":
-        n_settings = len(settings if settings is not None else default_smoothing(kind))
-        return runs * generations + n_settings * adaptive_generations
+        n_settings = len(settings if settings else default_smoothing(kind))
+        return runs * per_run + (n_settings * (adaptive_generations + 1)
+                                 if adaptive_generations else 0)
     if experiment == "transfer":
-        return (1 + models) * generations
+        return (1 + models) * per_run
     if experiment == "ensemble":
-        return (1 + (2 if mode == "both" else 1)) * generations
+        return (1 + (2 if mode == "both" else 1)) * per_run
     if experiment == "retrain":
-        return (rounds + 1) * generations
+        return (rounds + 1) * per_run
     raise FoolingError(f"Unknown experiment {experiment!r}.")
 
 
@@ -80,7 +84,7 @@ def fooling_images(classifier, *, runs: int, generations: int, batch: int, seed:
     for k in range(runs):
         evo = evolve_against(classifier, generations=generations, batch=batch, seed=seed + k,
                              on_generation=hooks.on_generation)
-        hooks.log(f"run {k + 1}/{runs}: median {evo.median_confidence:.4f} after "
+        hooks.log(f"run {k + 1}/{runs}: median {format_confidence(evo.median_confidence)} after "
                   f"{evo.generations} generations ({evo.wall_seconds:.0f} s)")
         images.append(evo.images[evo.filled])
         classes.append(evo.class_indices[evo.filled])
@@ -131,8 +135,10 @@ def run_retrain(classifier, *, generations: int = 200, batch: int = 200, seed: i
         epochs=epochs, seed=seed, collect_above=collect_above,
         max_fooling_per_round=max_fooling, device=str(classifier.device),
         on_round=lambda r: hooks.log(
-            f"round {r.round}: median generations to 99 % {r.median_generations_to_99}, "
-            f"{r.classes_at_9999}/10 at 99.99 %, clean accuracy {r.clean_accuracy:.3f}"),
+            f"round {r.round}: {r.classes_at_99}/10 digits reached 99 % (median generations "
+            f"to 99 %: {format_generations(r.median_generations_to_99)}), "
+            f"{r.classes_at_9999}/10 reached 99.99 %, clean accuracy "
+            f"{format_percent(r.clean_accuracy)}"),
         on_generation=hooks.on_generation, on_train_step=hooks.on_train_step)
     return {"rounds": [r.to_dict() for r in rows], "epochs": epochs,
             "max_fooling_per_round": max_fooling, "collect_above": collect_above}

@@ -32,8 +32,12 @@ class Encoding(ABC):
 
     @abstractmethod
     def mutate(self, parents: Sequence[Genome], rng: np.random.Generator,
-               generation: int) -> list[Genome]:
-        """One mutated child per parent; parents are never modified."""
+               generation: int, recombine: bool = True) -> list[Genome]:
+        """One child per parent; parents are never modified.
+
+        With ``recombine`` an encoding may recombine consecutive parents as pairs
+        (crossover) before mutating; without, each child is a mutant of its parent.
+        """
 
     @abstractmethod
     def render(self, genomes: Sequence[Genome], size: tuple[int, int],

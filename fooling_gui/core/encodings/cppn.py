@@ -12,14 +12,15 @@ from ..errors import FoolingError
 from .base import Encoding
 from .cppn_genome import CppnGenome
 from .cppn_mutation import CppnParams, mutate_cppns, random_genome
-from .cppn_render import render_cppns, render_one_large
+from .cppn_render import PixelRule, render_cppns, render_one_large
 
 
 class CppnEncoding(Encoding):
     """Genome = :class:`CppnGenome` with ``channels`` outputs (1 grey, 3 colour).
 
-    ``size`` is only the resolution the run works at (kept in :meth:`config`); any
-    size can be rendered.
+    ``size`` is the resolution the run scores at (kept in :meth:`config`); any size can
+    be rendered, and a render at another size shows the same pattern (the coordinates
+    are scaled to ``size``, see :func:`.cppn_render._input_rows`).
     """
 
     name = "cppn"
@@ -37,13 +38,15 @@ class CppnEncoding(Encoding):
         self.size = (h, w)
         self.params = params if params is not None else CppnParams()
         self.device = torch.device(device)
+        self.clock = None  # a StageClock (bench --split): the plan's time is read off it
 
     def initial(self, n: int, rng: np.random.Generator) -> list[CppnGenome]:
         return [random_genome(self.channels, self.params, rng) for _ in range(n)]
 
     def mutate(self, parents: Sequence[CppnGenome], rng: np.random.Generator,
-               generation: int) -> list[CppnGenome]:
-        # The paper's CPPN operators do not depend on the generation.
+               generation: int, recombine: bool = True) -> list[CppnGenome]:
+        # The paper's CPPN operators do not depend on the generation, and its code has no
+        # CPPN crossover (Sferes' DnnFF::cross copies the two parents).
         return mutate_cppns(parents, self.params, rng)
 
     def render(self, genomes: Sequence[CppnGenome], size: tuple[int, int],
@@ -51,13 +54,19 @@ class CppnEncoding(Encoding):
         if not genomes:
             shape = window[2:] if window is not None else size
             return torch.empty((0, self.channels, *shape), device=self.device)
-        return render_cppns(genomes, size, self.params.colour_space, self.device, window=window,
-                            quantize=True)
+        return render_cppns(genomes, size, self.pixel_rule, self.device, window=window,
+                            evaluation=self.params.evaluation, clock=self.clock)
+
+    @property
+    def pixel_rule(self) -> PixelRule:
+        p = self.params
+        return PixelRule(p.coordinates, p.colour_space, p.pixel_levels, self.size)
 
     def render_large(self, genome: CppnGenome, size: tuple[int, int]) -> np.ndarray:
         """One genome at any resolution (e.g. 4000×4000) as ``(H, W, C)`` uint8, in bounded
         memory."""
-        return render_one_large(genome, size, self.params.colour_space, self.device)
+        return render_one_large(genome, size, self.pixel_rule, self.device,
+                                evaluation=self.params.evaluation)
 
     def pack(self, genomes: Sequence[CppnGenome]) -> list[dict]:
         return [g.to_dict() for g in genomes]
@@ -75,6 +84,8 @@ class CppnEncoding(Encoding):
     def describe(self, genome: CppnGenome) -> dict:
         return {"encoding": "cppn", "channels": self.channels,
                 "colour_space": self.params.colour_space if self.channels == 3 else "grey",
+                "coordinates": self.params.coordinates, "size": list(self.size),
+                "evaluation": self.params.evaluation, "pixel_levels": self.params.pixel_levels,
                 "genome": genome.to_dict()}
 
     def config(self) -> dict:

@@ -3,12 +3,15 @@
 Conventions (shared with the renderer):
 
 * Inputs, ids 0–3, in this order: ``x``, ``y``, ``d``, ``bias``. ``x`` runs left → right
-  and ``y`` top → bottom, both in ``[-1, 1]`` sampled at pixel centres;
-  ``d = sqrt(x² + y²)`` unscaled (0 at the centre, √2 in the corners); ``bias = 1``.
+  and ``y`` top → bottom; what values they take is the encoding's ``coordinates``
+  setting (the paper's code: column and row indices, see :mod:`.cppn_render`);
+  ``bias = 1``.
 * Outputs, ids ``4 … 4 + n_outputs - 1``: one grey value, or three colour values
-  (HSV or HLS, see the encoding); pixel = ``|value|`` clipped to ``[0, 1]``.
+  (read in the encoding's colour space); pixel = ``|value|`` on 8-bit levels.
 * Hidden nodes take any other id. Every non-input node carries an activation.
 * Connections never end in an input and never start at an output; the graph is acyclic.
+  Two connections may join the same pair of nodes (Sferes' graphs allow parallel
+  links, and the paper's add-connection makes them); their weights add up.
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ class CppnGenome:
 
     Attributes:
         nodes: inputs first (ids 0–3), then outputs, then hidden nodes.
-        connections: at most one per ordered ``(src, dst)`` pair.
+        connections: weighted links; parallel links between one pair add up.
     """
 
     nodes: tuple[CppnNode, ...]
@@ -131,17 +134,13 @@ class CppnGenome:
                 return "an input node has an activation"
             if n.kind != "input" and n.activation not in ACTIVATIONS:
                 return f"node {n.id} has an unknown activation {n.activation!r}"
-        pairs = set()
         for c in self.connections:
             if c.src not in kinds or c.dst not in kinds:
                 return "a connection refers to a missing node"
             if kinds[c.dst] == "input" or kinds[c.src] == "output":
                 return "a connection ends in an input or starts at an output"
-            if (c.src, c.dst) in pairs:
-                return "two connections join the same nodes"
             if not math.isfinite(c.weight):
                 return "a connection weight is not a finite number"
-            pairs.add((c.src, c.dst))
         if topological_order(self) is None:
             return "the network has a cycle"
         return None
@@ -188,13 +187,12 @@ def node_depths(genome: CppnGenome) -> dict[int, int]:
     return depth
 
 
-def expressed_nodes(genome: CppnGenome) -> set[int]:
-    """Ids of the outputs and of every node with a path to an output (the rest cannot
-    change the image and need not be computed)."""
-    parents: dict[int, list[int]] = {n.id: [] for n in genome.nodes}
-    for c in genome.connections:
+def ancestors_or_self(nodes, connections, start) -> set[int]:
+    """Ids in ``start`` and of every node with a path to one of them."""
+    parents: dict[int, list[int]] = {n.id: [] for n in nodes}
+    for c in connections:
         parents[c.dst].append(c.src)
-    seen = set(genome.output_ids)
+    seen = set(start)
     stack = list(seen)
     while stack:
         for p in parents[stack.pop()]:
@@ -204,30 +202,10 @@ def expressed_nodes(genome: CppnGenome) -> set[int]:
     return seen
 
 
-def expressed_depths(genome: CppnGenome) -> dict[int, int]:
-    """:func:`node_depths` of the :func:`expressed_nodes` only, in one pass: what a
-    renderer needs for every offspring of every generation, so kept cheap."""
-    inputs = set(genome.input_ids)
-    parents: dict[int, list[int]] = {n.id: [] for n in genome.nodes}
-    for c in genome.connections:
-        parents[c.dst].append(c.src)
-    depth: dict[int, int] = {i: 0 for i in inputs}
-    open_: set[int] = set()  # expanded, waiting for their parents
-    stack = [(i, False) for i in genome.output_ids]
-    while stack:  # depth-first from the outputs; a node is done after its parents
-        i, expanded = stack.pop()
-        if expanded:
-            depth[i] = 1 + max((depth[p] for p in parents[i]), default=0)
-            open_.discard(i)
-            continue
-        if i in depth:
-            continue
-        if i in open_:
-            raise ValueError("the genome has a cycle")
-        open_.add(i)
-        stack.append((i, True))
-        stack.extend((p, False) for p in parents[i] if p not in depth)
-    return depth
+def expressed_nodes(genome: CppnGenome) -> set[int]:
+    """Ids of the outputs and of every node with a path to an output (the rest cannot
+    change the image; the render plan finds the same set on arrays)."""
+    return ancestors_or_self(genome.nodes, genome.connections, genome.output_ids)
 
 
 def layered_nodes(genome: CppnGenome) -> list[list[int]]:

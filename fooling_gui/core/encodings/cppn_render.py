@@ -1,21 +1,20 @@
 """Batched CPPN rendering: a whole list of different genomes in a few tensor ops.
 
-Method. Nodes with no path to an output are dropped (about a third of them in
+Method (the plan: :mod:`.cppn_plan`). Nodes with no path to an output are dropped (about a third of them in
 evolved genomes). All genomes are merged into one big acyclic graph whose node values
 are the rows of one ``(rows, pixels)`` tensor: rows 0–3 are the shared inputs ``x, y,
 d, bias``; every other node of every genome gets its own row. Rows are sorted by depth
-(longest path from the inputs), then activation, then number of incoming hidden
-connections (most first), so for one depth level:
+(longest path from the inputs), then activation, so for one depth level:
 
-* connections from the inputs are one dense ``(level rows, 4) @ (4, pixels)`` product
-  that also initialises the level's rows;
+* connections from the inputs are four broadcast multiply-adds (x, y, d, bias) that
+  also initialise the level's rows;
 * the other connections are applied in "slots": slot ``k`` holds the ``k``-th hidden
-  connection of every node that has one, and those nodes form a prefix of their
-  activation group, so a slot is one gather and one fused multiply-add;
+  connection of every node of the level that has one, so a slot is one gather, one
+  multiply and one indexed add;
 * each activation is one contiguous slice, applied in place — no function is
   evaluated where it is not used.
 
-A batch costs ``levels × activations × slots`` tensor ops (a few hundred) per pixel
+A batch costs ``levels × (slots + activations)`` tensor ops (about a hundred) per pixel
 block whatever its size. Pixels are processed in blocks of whole image rows that keep
 the value tensor small (cache friendly and within a memory budget); the same loop
 renders one genome at 4000×4000 px as a uint8 image, block by block.
@@ -23,131 +22,23 @@ renders one genome at 4000×4000 px as a uint8 image, block by block.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import dataclasses
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
-from .colour import to_rgb
-from .cppn_genome import ACTIVATIONS, N_INPUTS, CppnGenome, expressed_depths
+from ..images import quantize_
+from .colour import EIGHT_BIT_SPACES, to_rgb
+from .cppn_genome import ACTIVATIONS, N_INPUTS, CppnGenome
+from .cppn_plan import RenderPlan, build_plan
 
 ACTIVATION_IDS = {name: k for k, name in enumerate(ACTIVATIONS)}
-# Each activation's input scale, folded into the weights feeding it to save a pass:
-# sigmoid 2/(1+e^-p) - 1 == tanh(p/2); linear clamp(p, -3, 3)/3 == clamp(p/3, -1, 1).
-_INPUT_SCALE = {"sine": 1.0, "sigmoid": 0.5, "gaussian": 1.0, "linear": 1.0 / 3.0}
-
-
-@dataclass(frozen=True)
-class _Slot:
-    count: int  # the first ``count`` rows of the group receive this slot
-    src: torch.Tensor  # (count,) long: source rows
-    weight: torch.Tensor  # (count, 1) float32
-
-
-@dataclass(frozen=True)
-class _Group:
-    start: int  # rows [start, stop) share one activation
-    stop: int
-    activation: int
-    slots: tuple[_Slot, ...]
-
-
-@dataclass(frozen=True)
-class _Level:
-    start: int  # rows [start, stop) share one depth
-    stop: int
-    input_weights: torch.Tensor  # (stop - start, 4): weights from x, y, d, bias
-    groups: tuple[_Group, ...]
-
-
-@dataclass(frozen=True)
-class RenderPlan:
-    """Everything about a batch of genomes the renderer needs, built once per batch."""
-
-    n_rows: int
-    n_outputs: int
-    levels: tuple[_Level, ...]
-    output_rows: torch.Tensor  # (B, n_outputs) long: row of each genome's outputs
-    max_slot: int  # most rows one slot gathers
-
-    @property
-    def batch(self) -> int:
-        return int(self.output_rows.shape[0])
-
-
-def build_plan(genomes: Sequence[CppnGenome], device: torch.device) -> RenderPlan:
-    """Merge ``genomes`` (all with the same number of outputs) into one layered graph."""
-    n_out = genomes[0].n_outputs
-    if any(g.n_outputs != n_out for g in genomes):
-        raise ValueError("all genomes of one render must have the same number of outputs")
-    # One record per non-input node, sorted into rows below.
-    keys = []  # (depth, activation, -hidden in-degree, genome, node id)
-    hidden_in: dict[tuple[int, int], list[tuple[int, float]]] = defaultdict(list)
-    input_in: list[tuple[int, int, int, float]] = []  # (genome, dst id, input, weight)
-    for b, g in enumerate(genomes):
-        # Nodes with no path to an output cannot change the image: skip them.
-        depth = expressed_depths(g)
-        used = depth.keys()
-        for c in g.connections:
-            if c.dst not in used:
-                continue
-            if c.src < N_INPUTS:
-                input_in.append((b, c.dst, c.src, c.weight))
-            else:
-                hidden_in[(b, c.dst)].append((c.src, c.weight))
-        for n in g.nodes:
-            if n.kind != "input" and n.id in used:
-                keys.append((depth[n.id], ACTIVATION_IDS[n.activation],
-                             -len(hidden_in.get((b, n.id), ())), b, n.id))
-    keys.sort()
-    row_of = {(k[3], k[4]): N_INPUTS + r for r, k in enumerate(keys)}
-
-    def row(b: int, node_id: int) -> int:
-        return node_id if node_id < N_INPUTS else row_of[(b, node_id)]
-
-    n_rows = N_INPUTS + len(keys)
-    scale = {(k[3], k[4]): _INPUT_SCALE[ACTIVATIONS[k[1]]] for k in keys}
-    input_weights = np.zeros((n_rows, N_INPUTS), dtype=np.float32)
-    for b, dst, src, w in input_in:
-        input_weights[row(b, dst), src] = w * scale[(b, dst)]
-
-    def tensor(values, dtype):
-        return torch.tensor(np.asarray(values), dtype=dtype, device=device)
-
-    levels, max_slot = [], 0
-    r = 0
-    while r < len(keys):
-        depth = keys[r][0]
-        level_start = r
-        groups = []
-        while r < len(keys) and keys[r][0] == depth:
-            act = keys[r][1]
-            g_start = r
-            while r < len(keys) and keys[r][:2] == (depth, act):
-                r += 1
-            incoming = [hidden_in.get((keys[i][3], keys[i][4]), []) for i in range(g_start, r)]
-            slots = []
-            for k in range(len(incoming[0]) if incoming else 0):  # in-degree sorted, most first
-                members = [(keys[g_start + i][3], edges[k]) for i, edges in enumerate(incoming)
-                           if len(edges) > k]
-                act_scale = _INPUT_SCALE[ACTIVATIONS[act]]
-                slots.append(_Slot(len(members),
-                                   tensor([row(b, src) for b, (src, _) in members], torch.long),
-                                   tensor([[w * act_scale] for _, (_, w) in members],
-                                          torch.float32)))
-                max_slot = max(max_slot, len(members))
-            groups.append(_Group(N_INPUTS + g_start, N_INPUTS + r, act, tuple(slots)))
-        start, stop = N_INPUTS + level_start, N_INPUTS + r
-        levels.append(_Level(start, stop, tensor(input_weights[start:stop], torch.float32),
-                             tuple(groups)))
-    outputs = [[row(b, N_INPUTS + k) for k in range(n_out)] for b in range(len(genomes))]
-    return RenderPlan(n_rows, n_out, tuple(levels), tensor(outputs, torch.long), max_slot)
 
 
 def _activate_(values: torch.Tensor, activation: int) -> None:
-    """Apply one activation in place to pre-activations already scaled by ``_INPUT_SCALE``."""
+    """Apply one activation in place to pre-activations already scaled by ``cppn_plan.INPUT_SCALE``."""
     if activation == ACTIVATION_IDS["sine"]:
         values.sin_()
     elif activation == ACTIVATION_IDS["sigmoid"]:
@@ -159,18 +50,46 @@ def _activate_(values: torch.Tensor, activation: int) -> None:
 
 
 def _input_rows(out: torch.Tensor, size: tuple[int, int], r0: int, r1: int,
-                c0: int = 0, c1: int | None = None) -> None:
+                c0: int = 0, c1: int | None = None, coordinates: str = "smooth",
+                base: tuple[int, int] | None = None) -> None:
     """Fill rows 0–3 of ``out`` with x, y, d, bias for image rows ``[r0, r1)`` and
-    columns ``[c0, c1)`` of the full ``size`` grid."""
+    columns ``[c0, c1)`` of the full ``size`` grid.
+
+    ``coordinates="pixel"`` (the paper's code, ``phen_grayscale_image.hpp``): x is the
+    column index, y the row index, d the distance from the centre on a −1…1 grid
+    (corner pixels at ±1, so d = √2 in the corners). With weights up to ±10 on a
+    column index, most evolved patterns are far finer than a pixel: the scored image
+    is a sample of a pattern that a finer render would show differently (stripes
+    where the scored image has smooth bands). So a render at another ``size`` than
+    the ``base`` size the genome was scored at gives each pixel the coordinates of the
+    scored pixel it falls in: it keeps exactly the look of the scored image.
+    ``"smooth"``: x, y in [−1, 1] at pixel centres and d = √(x² + y²); any size shows
+    the same smooth pattern, more finely.
+    """
     h, w = size
     c1 = w if c1 is None else c1
     grid = out[:N_INPUTS].view(N_INPUTS, r1 - r0, c1 - c0)
     x, y, d, bias = grid
-    cols = torch.arange(c0, c1, dtype=torch.float32, device=out.device)
-    rows = torch.arange(r0, r1, dtype=torch.float32, device=out.device)
-    x.copy_((cols * 2.0 + 1.0) / w - 1.0)  # pixel centres in [-1, 1], broadcast over rows
-    y.copy_(((rows * 2.0 + 1.0) / h - 1.0)[:, None])
-    torch.hypot(x, y, out=d)
+    device = out.device
+    if coordinates == "pixel":
+        bh, bw = base if base is not None else size
+        cols = torch.arange(c0, c1, dtype=torch.float64, device=device)
+        rows = torch.arange(r0, r1, dtype=torch.float64, device=device)
+        if (bh, bw) != (h, w):  # the scored pixel each one falls in
+            cols = torch.floor(cols * (bw / w))
+            rows = torch.floor(rows * (bh / h))
+        x.copy_(cols)
+        y.copy_(rows[:, None])
+        # As the original: the −1…1 grid in double, stored as float, d in double.
+        gx = (cols * (2.0 / (bw - 1)) - 1.0 if bw > 1 else cols * 0.0).float().double()
+        gy = (rows * (2.0 / (bh - 1)) - 1.0 if bh > 1 else rows * 0.0).float().double()
+        d.copy_(torch.sqrt(gx[None, :] ** 2 + gy[:, None] ** 2))
+    else:
+        cols = torch.arange(c0, c1, dtype=torch.float32, device=device)
+        rows = torch.arange(r0, r1, dtype=torch.float32, device=device)
+        x.copy_((cols * 2.0 + 1.0) / w - 1.0)  # pixel centres in [-1, 1], broadcast over rows
+        y.copy_(((rows * 2.0 + 1.0) / h - 1.0)[:, None])
+        torch.hypot(x, y, out=d)
     bias.fill_(1.0)
 
 
@@ -189,20 +108,42 @@ def chunk_rows(plan: RenderPlan, size: tuple[int, int], budget_bytes: int) -> in
 
 def _evaluate_(values: torch.Tensor, plan: RenderPlan, gather: torch.Tensor) -> None:
     """Fill every node row of ``values`` (rows 0–3 already hold the inputs)."""
-    inputs = values[:N_INPUTS]
+    x, y, d = values[0:1], values[1:2], values[2:3]
     for level in plan.levels:
-        torch.mm(level.input_weights, inputs, out=values[level.start:level.stop])
+        # Not one (rows, 4) @ (4, pixels) product: a BLAS kernel may sum in another
+        # order for another number of rows, and a genome must render to the same bits
+        # in any batch (elites are scored in one batch and drawn in another).
+        w = level.input_weights
+        block = torch.mul(w[:, 0:1], x, out=values[level.start:level.stop])
+        block.addcmul_(w[:, 1:2], y).addcmul_(w[:, 2:3], d).add_(w[:, 3:4])
+        for slot in level.slots:  # each row gets its k-th hidden link from slot k
+            taken = gather[: slot.count]
+            torch.index_select(values, 0, slot.src, out=taken)
+            values.index_add_(0, slot.dst, taken.mul_(slot.weight))
         for group in level.groups:
-            for slot in group.slots:
-                taken = gather[: slot.count]
-                torch.index_select(values, 0, slot.src, out=taken)
-                values[group.start:group.start + slot.count].addcmul_(taken, slot.weight)
             _activate_(values[group.start:group.stop], group.activation)
 
 
-def render_chunks(plan: RenderPlan, size: tuple[int, int], colour_space: str,
+@dataclass(frozen=True)
+class PixelRule:
+    """How node values become pixels: input coordinates, colour space, 8-bit levels.
+
+    Attributes:
+        coordinates: ``"pixel"`` or ``"smooth"`` (see :func:`_input_rows`).
+        colour_space: how three outputs are read (see :mod:`.colour`).
+        levels: ``"truncate"`` or ``"round"`` to 8-bit levels; None keeps floats.
+        base: the size the genomes are scored at (``"pixel"`` coordinates scale to it).
+    """
+
+    coordinates: str = "smooth"
+    colour_space: str = "hsv"
+    levels: str | None = None
+    base: tuple[int, int] | None = None
+
+
+def render_chunks(plan: RenderPlan, size: tuple[int, int], rule: PixelRule,
                   target: Callable[[int, int], torch.Tensor], budget_bytes: int | None = None,
-                  window: tuple[int, int, int, int] | None = None, quantize: bool = False,
+                  window: tuple[int, int, int, int] | None = None,
                   ) -> Iterator[tuple[int, int, torch.Tensor]]:
     """Render the ``size`` image (or only its ``window``) a block of whole rows at a time.
 
@@ -223,31 +164,39 @@ def render_chunks(plan: RenderPlan, size: tuple[int, int], colour_space: str,
         if values is None or values.shape[1] != n:  # only the last block differs
             values = torch.empty((plan.n_rows, n), dtype=torch.float32, device=device)
             gather = torch.empty((plan.max_slot, n), dtype=torch.float32, device=device)
-        _input_rows(values, size, top + r0, top + r1, left, left + w)
+        _input_rows(values, size, top + r0, top + r1, left, left + w, rule.coordinates,
+                    rule.base)
         _evaluate_(values, plan, gather)
         # Every activation lies in [-1, 1], so |value| is already a valid pixel.
         outputs = values[plan.output_rows].abs_()  # (B, n_out, n)
         pixels = target(r0 * w, r1 * w)
-        if plan.n_outputs == 3:
-            to_rgb(outputs, colour_space, dim=1, out=pixels)
+        # While the block is still in cache: 8-bit levels, as a PNG holds them (before
+        # the colour conversion where that takes 8-bit levels, as OpenCV's does).
+        if plan.n_outputs == 3 and rule.colour_space in EIGHT_BIT_SPACES:
+            to_rgb(quantize_(outputs, rule.levels or "round"), rule.colour_space, dim=1,
+                   out=pixels)
         else:
-            pixels.copy_(outputs)
-        if quantize:  # while the block is still in cache: 8-bit levels, as a PNG holds them
-            pixels.mul_(255.0).round_().div_(255.0)
+            if plan.n_outputs == 3:
+                to_rgb(outputs, rule.colour_space, dim=1, out=pixels)
+            else:
+                pixels.copy_(outputs)
+            if rule.levels is not None:
+                quantize_(pixels, rule.levels)
         yield r0 * w, r1 * w, pixels
 
 
-def render_cppns(genomes: Sequence[CppnGenome], size: tuple[int, int], colour_space: str = "hsv",
-                 device: str | torch.device = "cpu",
+def render_cppns(genomes: Sequence[CppnGenome], size: tuple[int, int],
+                 rule: PixelRule = PixelRule(), device: str | torch.device = "cpu",
                  budget_bytes: int | None = None,
                  window: tuple[int, int, int, int] | None = None,
-                 quantize: bool = False) -> torch.Tensor:
+                 evaluation: str = "feed-forward", clock=None) -> torch.Tensor:
     """``(B, C, H, W)`` float32 images in ``[0, 1]`` of ``genomes`` at ``size = (H, W)``.
 
-    ``C`` is the genomes' number of outputs (1 grey; 3 read in ``colour_space``).
+    ``C`` is the genomes' number of outputs (1 grey; 3 read in ``rule.colour_space``).
     ``budget_bytes`` bounds the intermediate node values (default: :func:`default_budget`).
     With ``window = (top, left, height, width)`` only that rectangle is rendered, and the
-    result is ``(B, C, height, width)``. ``quantize`` rounds pixels to 8-bit levels.
+    result is ``(B, C, height, width)``. ``evaluation``: see :func:`build_plan`.
+    ``clock`` (a StageClock, optional) is told when the plan is built.
     """
     size = tuple(int(v) for v in size)
     h, w = (window[2], window[3]) if window is not None else size
@@ -255,18 +204,22 @@ def render_cppns(genomes: Sequence[CppnGenome], size: tuple[int, int], colour_sp
     if not genomes:
         return torch.empty((0, 1, h, w), device=device)
     with torch.no_grad():  # not inference_mode: callers may use the images in autograd
-        plan = build_plan(genomes, device)
+        plan = build_plan(genomes, device, evaluation)
+        if clock is not None:
+            clock.lap("plan")
         images = torch.empty((plan.batch, plan.n_outputs, h * w), dtype=torch.float32,
                              device=device)
-        for _ in render_chunks(plan, size, colour_space, lambda p0, p1: images[:, :, p0:p1],
-                               budget_bytes, window, quantize):
+        for _ in render_chunks(plan, size, rule, lambda p0, p1: images[:, :, p0:p1],
+                               budget_bytes, window):
             pass
     return images.view(plan.batch, plan.n_outputs, h, w)
 
 
-def render_one_large(genome: CppnGenome, size: tuple[int, int], colour_space: str = "hsv",
+def render_one_large(genome: CppnGenome, size: tuple[int, int],
+                     rule: PixelRule = PixelRule(levels="round"),
                      device: str | torch.device = "cpu",
-                     budget_bytes: int = 32 * 2**20) -> np.ndarray:
+                     budget_bytes: int = 32 * 2**20,
+                     evaluation: str = "feed-forward") -> np.ndarray:
     """One genome at any resolution as a ``(H, W, C)`` uint8 array.
 
     Only the uint8 result and one pixel chunk are in memory at a time (a 4000×4000
@@ -275,11 +228,13 @@ def render_one_large(genome: CppnGenome, size: tuple[int, int], colour_space: st
     h, w = (int(v) for v in size)
     device = torch.device(device)
     with torch.inference_mode():
-        plan = build_plan([genome], device)
+        plan = build_plan([genome], device, evaluation)
         image = np.empty((h * w, plan.n_outputs), dtype=np.uint8)
         block = chunk_rows(plan, (h, w), budget_bytes) * w
         buffer = torch.empty((1, plan.n_outputs, block), dtype=torch.float32, device=device)
-        for p0, p1, pixels in render_chunks(plan, (h, w), colour_space,
+        if rule.levels is None:
+            rule = dataclasses.replace(rule, levels="round")
+        for p0, p1, pixels in render_chunks(plan, (h, w), rule,
                                             lambda p0, p1: buffer[:, :, : p1 - p0], budget_bytes):
             image[p0:p1] = torch.round(pixels[0] * 255.0).to(torch.uint8).T.cpu().numpy()
     return image.reshape(h, w, plan.n_outputs)

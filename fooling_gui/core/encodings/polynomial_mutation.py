@@ -1,10 +1,15 @@
-"""Deb's bounded polynomial mutation, as in NSGA-II and Sferes.
+"""Polynomial mutation (Deb), in two forms.
 
 Each selected value ``y`` in ``[low, high]`` moves by ``deltaq * (high - low)``, where
 ``deltaq`` follows a polynomial distribution with index ``eta`` (larger ``eta`` → smaller
-steps). This is the "delta1/delta2" form of Deb's NSGA-II code: the distribution is
-shaped by the distance to each bound, so a value near a bound rarely overshoots it.
-The result is clipped to ``[low, high]`` all the same (float rounding).
+steps), and the result is clipped to ``[low, high]``.
+
+* ``"sferes"`` (the paper's code, Sferes2's ``EvoFloat``): ``deltaq = (2u)^(1/(eta+1)) - 1``
+  for ``u < 0.5``, else ``1 - (2(1-u))^(1/(eta+1))``, whatever ``y`` is; the step is added
+  and the result clipped, so a value near a bound often lands exactly on it.
+* ``"deb"`` (NSGA-II's "delta1/delta2" form, fooling-gui's earlier default): the
+  distribution is shaped by the distance to each bound, so a value near a bound rarely
+  overshoots it.
 """
 
 from __future__ import annotations
@@ -16,12 +21,26 @@ import numpy as np
 import torch
 
 
-def _deltaq(y, u, eta: float, low: float, high: float, where: Callable):
+MUTATION_FORMS = ("sferes", "deb")
+
+
+def _deltaq_sferes(u, eta: float, where: Callable):
+    """Sferes' normalised step for uniform draws ``u`` (numpy or torch), independent of
+    the value it is added to."""
+    power = 1.0 / (eta + 1.0)
+    lower = u < 0.5
+    base = where(lower, 2.0 * u, 2.0 * (1.0 - u)) ** power
+    return where(lower, base - 1.0, 1.0 - base)
+
+
+def _deltaq(y, u, eta: float, low: float, high: float, where: Callable, form: str = "deb"):
     """The normalised step for values ``y`` and uniform draws ``u`` (numpy or torch).
 
     Deb's two branches (``u <= 0.5`` moves down, otherwise up) are merged before each
     power so that only two powers are computed per value.
     """
+    if form == "sferes":
+        return _deltaq_sferes(u, eta, where)
     span = high - low
     power = eta + 1.0
     lower = u <= 0.5
@@ -32,7 +51,9 @@ def _deltaq(y, u, eta: float, low: float, high: float, where: Callable):
     return where(lower, root - 1.0, 1.0 - root)
 
 
-def _check(eta: float, low: float, high: float, rate: float) -> None:
+def _check(eta: float, low: float, high: float, rate: float, form: str = "deb") -> None:
+    if form not in MUTATION_FORMS:
+        raise ValueError(f"unknown polynomial-mutation form {form!r}")
     if not high > low:
         raise ValueError(f"high ({high}) must exceed low ({low})")
     if eta < 0:
@@ -68,28 +89,38 @@ def bernoulli_positions(n: int, rate: float, generator: torch.Generator,
 
 
 def _mutate_values(y: torch.Tensor, eta: float, low: float, high: float,
-                   generator: torch.Generator) -> torch.Tensor:
+                   generator: torch.Generator, form: str = "deb") -> torch.Tensor:
     u = torch.rand(y.shape, generator=generator, device=y.device, dtype=y.dtype)
-    return (y + _deltaq(y, u, eta, low, high, torch.where) * (high - low)).clamp_(low, high)
+    step = _deltaq(y, u, eta, low, high, torch.where, form) * (high - low)
+    return (y + step).clamp_(low, high)
 
 
 def polynomial_mutation_(x: torch.Tensor, eta: float, low: float, high: float, rate: float,
-                         generator: torch.Generator) -> torch.Tensor:
+                         generator: torch.Generator, form: str = "deb") -> torch.Tensor:
     """In-place version of :func:`polynomial_mutation` (``x`` must be contiguous)."""
-    polynomial_mutation_many_([x], eta, low, high, rate, generator)
+    polynomial_mutation_many_([x], eta, low, high, rate, generator, form)
     return x
 
 
 def polynomial_mutation_many_(tensors: Sequence[torch.Tensor], eta: float, low: float,
-                              high: float, rate: float, generator: torch.Generator) -> None:
+                              high: float, rate: float, generator: torch.Generator,
+                              form: str = "deb") -> None:
     """Mutate a list of contiguous tensors in place as if they were one flat vector.
 
     Vectorised over all values at once; only the chosen ones are transformed.
     """
-    _check(eta, low, high, rate)
+    _check(eta, low, high, rate, form)
     if not tensors:
         return
     device = tensors[0].device
+    if device.type == "cuda" and len(tensors) == 1:
+        # One draw per value and a masked update: no value read back to the host (the
+        # positions below need their count), so the loop never waits for the GPU.
+        flat = tensors[0].view(-1)
+        chosen = torch.rand(flat.shape, generator=generator, device=device) < rate
+        flat.copy_(torch.where(chosen, _mutate_values(flat.clone(), eta, low, high, generator,
+                                                      form), flat))
+        return
     sizes = [t.numel() for t in tensors]
     positions = bernoulli_positions(sum(sizes), rate, generator, device)
     if len(set(sizes)) == 1:  # the usual case: a batch of same-shaped genomes
@@ -103,13 +134,13 @@ def polynomial_mutation_many_(tensors: Sequence[torch.Tensor], eta: float, low: 
     pieces = (positions - starts[owner]).split(counts)
     flats = [t.view(-1) for t in tensors]
     old = torch.cat([flat[idx] for flat, idx in zip(flats, pieces)])
-    new = _mutate_values(old, eta, low, high, generator).split(counts)
+    new = _mutate_values(old, eta, low, high, generator, form).split(counts)
     for flat, idx, values in zip(flats, pieces, new):
         flat[idx] = values
 
 
 def polynomial_mutation(x: torch.Tensor, eta: float, low: float, high: float, rate: float,
-                        generator: torch.Generator) -> torch.Tensor:
+                        generator: torch.Generator, form: str = "deb") -> torch.Tensor:
     """Mutate each value of ``x`` with probability ``rate``; ``x`` itself is unchanged.
 
     Args:
@@ -118,24 +149,25 @@ def polynomial_mutation(x: torch.Tensor, eta: float, low: float, high: float, ra
         low, high: the bounds; the result is clipped to them.
         rate: per-value mutation probability.
         generator: torch generator on ``x``'s device; the only source of randomness.
+        form: ``"sferes"`` (the paper's code) or ``"deb"`` (see the module note).
 
     Returns:
         A new tensor of the same shape and dtype.
     """
     return polynomial_mutation_(x.clone(memory_format=torch.contiguous_format), eta, low, high,
-                                rate, generator)
+                                rate, generator, form)
 
 
 def polynomial_mutation_np(x: np.ndarray, eta: float, low: float, high: float, rate: float,
-                           rng: np.random.Generator) -> np.ndarray:
+                           rng: np.random.Generator, form: str = "deb") -> np.ndarray:
     """The numpy twin of :func:`polynomial_mutation` (for small arrays such as CPPN weights).
 
     Draws exactly ``2 * x.size`` uniforms from ``rng`` whatever is chosen, so the stream
     stays aligned across runs. Returns a new float64 array.
     """
-    _check(eta, low, high, rate)
+    _check(eta, low, high, rate, form)
     y = np.array(x, dtype=np.float64)
     chosen = rng.random(y.shape) < rate
     u = rng.random(y.shape)
-    moved = y + _deltaq(y, u, eta, low, high, np.where) * (high - low)
+    moved = y + _deltaq(y, u, eta, low, high, np.where, form) * (high - low)
     return np.clip(np.where(chosen, moved, y), low, high)

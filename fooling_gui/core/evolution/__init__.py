@@ -2,13 +2,13 @@
 
 from .archive import Elite, EliteArchive
 from .checkpoint import load_run, save_run
-from .config import DEFAULT_BATCH, ENCODINGS, RunConfig, default_eval_batch
+from .config import DEFAULT_BATCH, ENCODINGS, RunConfig, model_kind, run_defaults
 from .run import EvolutionRun
 from .snapshot import Snapshot
 from .stats import GenerationStats, first_generation_reaching
 
 __all__ = [
     "DEFAULT_BATCH", "ENCODINGS", "Elite", "EliteArchive", "EvolutionRun", "GenerationStats",
-    "RunConfig", "Snapshot", "default_eval_batch", "first_generation_reaching", "load_run",
-    "save_run",
+    "RunConfig", "Snapshot", "first_generation_reaching", "load_run", "model_kind",
+    "run_defaults", "save_run",
 ]

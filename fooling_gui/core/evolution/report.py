@@ -72,6 +72,7 @@ def experiment_summary(run, *, elapsed_seconds: float, stopped_by: str,
     q1, q3 = (np.percentile(best, [25, 75]) if best.size else (0.0, 0.0))
     paper = PAPER_IMAGENET.get(config.encoding, {})
     return {
+        "format": "fooling-gui-experiment/1",  # what --force may replace (see the CLI)
         "experiment": "imagenet",
         "command": command,
         "model": spec.name,
@@ -83,6 +84,7 @@ def experiment_summary(run, *, elapsed_seconds: float, stopped_by: str,
         "offspring_per_generation": config.batch,
         "classes": int(best.size),
         "ten_crop": spec.ten_crop,
+        "settings": config.settings(),
         "seed": config.seed,
         "generations": max(run.generation, 0),
         "evaluations": run.evaluations,

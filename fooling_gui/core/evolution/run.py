@@ -54,7 +54,8 @@ class EvolutionRun:
             from ..models import load_model
 
             classifier = load_model(config.model, device=config.device,
-                                    random_init=config.random_init, ten_crop=config.ten_crop)
+                                    random_init=config.random_init,
+                                    ten_crop=config.uses_ten_crop)
         self.config = config
         self.classifier = classifier
         spec = classifier.spec
@@ -62,7 +63,7 @@ class EvolutionRun:
         self.image_size = spec.image_size
         self.encoding = encoding or make_encoding(
             config.encoding, spec.channels, spec.image_size, device=config.device,
-            **config.encoding_params)
+            **config.encoding_settings())
         self.rng = np.random.default_rng(config.seed)
         self._initial_genomes = list(initial_genomes) if initial_genomes else None
         self.archive = EliteArchive(resolve_classes(config.classes, spec.class_names),
@@ -80,6 +81,10 @@ class EvolutionRun:
         self._offspring_best = np.zeros(0, dtype=np.float32)
         self._pending_improved: set[int] = set()
         self._pending_from = 0  # index into history of the first stats not yet in a snapshot
+        self.clock = None  # a StageClock while bench --split measures the stages
+        # Scores offspring elsewhere when set (core.cluster: Ray actors): an object with
+        # ``evaluate(genomes, archive) -> (probabilities, winner_images | None)``.
+        self.evaluator = None
 
     @property
     def finished(self) -> bool:
@@ -94,7 +99,9 @@ class EvolutionRun:
             n = self.config.batch
             kept = seeds[:n]
             parents = [seeds[i % len(seeds)] for i in range(n - len(kept))]
-            return kept + (self.encoding.mutate(parents, self.rng, 0) if parents else [])
+            # Mutants only: crossing a genome with itself would undo it (see sbx_crossover).
+            return kept + (list(self.encoding.mutate(parents, self.rng, 0, recombine=False))
+                           if parents else [])
         parents = self.archive.parent_genomes(self.config.batch, self.rng)
         return self.encoding.mutate(parents, self.rng, generation)
 
@@ -110,6 +117,8 @@ class EvolutionRun:
         images = self.encoding.render(genomes, self.image_size, window=window)
         if not getattr(self.encoding, "renders_8bit", False):
             images = quantize_(images)
+        if self.clock is not None:
+            self.clock.lap("render")
         if window is None:
             probs = self.classifier.probabilities(images, batch_size=self.config.eval_batch)
         elif hasattr(self.classifier, "normalise_") and images.dtype == torch.float32:
@@ -122,7 +131,10 @@ class EvolutionRun:
         else:
             probs = self.classifier.probabilities(images, batch_size=self.config.eval_batch,
                                                   cropped=True)
-        return images, probs.numpy()
+        probs = probs.numpy()
+        if self.clock is not None:
+            self.clock.lap("score")
+        return images, probs
 
     def _draw_full(self, genomes: list) -> np.ndarray:
         """uint8 ``(k, H, W, C)`` images of ``genomes`` at the saved size."""
@@ -133,20 +145,34 @@ class EvolutionRun:
         """Run one generation (the random start when nothing is evaluated yet)."""
         start = time.perf_counter()
         generation = self.generation + 1
+        clock = self.clock
+        if clock is not None:
+            clock.start()
+            if hasattr(self.encoding, "clock"):
+                self.encoding.clock = clock  # it reads off the plan's share of render
         with torch.inference_mode():
             genomes = self._offspring_genomes(generation)
-            images, probs = self.evaluate(genomes)
-            if self.render_window is None:
-                improved = self.archive.tell(genomes, probs, generation,
-                                             lambda rows: to_uint8(images[torch.as_tensor(rows)]))
+            if clock is not None:
+                clock.lap("ask")
+            if self.evaluator is None:
+                images, probs = self.evaluate(genomes)
+                winners = None if self.render_window is not None else (
+                    lambda rows: to_uint8(images[torch.as_tensor(rows)]))
+            else:  # scored elsewhere: only the images of rows that may win come back
+                images = None
+                probs, winners = self.evaluator.evaluate(genomes, self.archive)
+            if winners is not None:
+                improved = self.archive.tell(genomes, probs, generation, winners)
             else:  # only the crop was rendered: draw whole elites when they are looked at
                 improved = self.archive.tell(genomes, probs, generation, draw=self._draw_full)
             k = min(OFFSPRING_PREVIEW, len(genomes))
             # Converted (or re-rendered) only when a snapshot asks for them.
             self._offspring = None
             self._offspring_genomes_kept = genomes[:k]
-            self._offspring_images_kept = images[:k] if self.render_window is None else None
+            self._offspring_images_kept = images[:k] if images is not None and winners else None
             self._offspring_best = probs[:k][:, self.archive.class_indices].max(axis=1)
+        if clock is not None:
+            clock.lap("tell")
         self.generation = generation
         self.evaluations += len(genomes)
         self.wall_seconds += time.perf_counter() - start
@@ -176,6 +202,18 @@ class EvolutionRun:
         cfg = self.config.to_dict()
         cfg["generations"] = generations
         self.config = RunConfig.from_dict(cfg)
+
+    def settings(self) -> dict:
+        """Every setting as this run really uses it (provenance): the preset, how the
+        classifier crops, and the encoding's parameters."""
+        spec = self.spec
+        if tuple(spec.image_size) == tuple(getattr(spec, "input_size", spec.image_size)):
+            crops = "whole"  # the network sees the whole image: nothing to crop
+        else:
+            crops = "ten" if getattr(spec, "ten_crop", False) else "centre"
+        params = dict(self.encoding.config().get("params", {}))
+        return {"preset": self.config.preset, "encoding": self.config.encoding,
+                "crops": crops, **params}
 
     # -- views -----------------------------------------------------------------------
     def _offspring_preview(self) -> np.ndarray:

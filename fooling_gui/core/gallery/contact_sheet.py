@@ -4,13 +4,36 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from ..errors import FoolingError
 from ..evolution.archive import Elite
 from ..formatting import format_confidence
 from ..images import pil_image
+
+
+CONTACT_SHEET_NAME = "contact_sheet.png"
+#: PNG text chunk marking a contact sheet, so tools can tell it from the single images.
+CONTACT_SHEET_TEXT = {"kind": "contact sheet"}
+
+
+def is_contact_sheet(path: str | Path) -> bool:
+    """True for a gallery's contact sheet: marked so in its PNG text, or (galleries
+    written before the mark) named ``contact_sheet.png`` beside a ``manifest.json``."""
+    from .png_meta import read_png_text
+
+    path = Path(path)
+    if path.suffix.lower() != ".png":
+        return False
+    if path.name == CONTACT_SHEET_NAME and (path.parent / "manifest.json").is_file():
+        return True
+    try:
+        return read_png_text(path).get("kind") == CONTACT_SHEET_TEXT["kind"]
+    except FoolingError:
+        return False  # not a readable PNG: loading it says so in its own words
 
 
 def _font(size: int) -> ImageFont.ImageFont:

@@ -1,8 +1,8 @@
 """Export elites as a gallery folder: PNGs with provenance, contact sheet, HTML, manifest.
 
-The folder is built next to its destination and renamed into place at the end, so
-a failure never leaves a half-written gallery, and an existing one is replaced
-only when asked.
+The folder is built next to its destination and moved into place at the end
+(:mod:`.replace`), so a failure never leaves a half-written gallery, and an existing
+gallery — never any other folder — is replaced only when asked.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -19,11 +18,11 @@ from pathlib import Path
 from ... import __version__
 from ..errors import FoolingError
 from ..evolution.archive import Elite
-from .contact_sheet import contact_sheet
+from ..files import make_temporary_folder, reason, write_json, write_text
+from .contact_sheet import CONTACT_SHEET_NAME, CONTACT_SHEET_TEXT, contact_sheet
 from .html_page import gallery_html
 from .png_meta import write_png
-
-GALLERY_FORMAT = "fooling-gui-gallery/1"
+from .replace import GALLERY_FORMAT, check_gallery_destination, move_into_place
 
 
 @dataclass(frozen=True)
@@ -40,15 +39,28 @@ class Provenance:
     evaluations: int
     wall_seconds: float
     config: dict = field(default_factory=dict)
+    settings: dict = field(default_factory=dict)
+    seeded_from: dict | None = None  # see fooling_gui.core.gallery.origin
 
     @classmethod
-    def of_run(cls, run) -> Provenance:
-        """Provenance of an :class:`~fooling_gui.core.evolution.EvolutionRun`."""
+    def of_run(cls, run, seeded_from: dict | None = None) -> Provenance:
+        """Provenance of an :class:`~fooling_gui.core.evolution.EvolutionRun`.
+
+        Args:
+            run: the run.
+            seeded_from: where it started, when it began from another run's image
+                (:func:`~fooling_gui.core.gallery.origin.seed_origin`).
+        """
+        generations = max(run.generation, 0)
+        # The generations actually run, not the budget (open-ended in the window): with
+        # this config and seed, ``fooling-gui evolve`` makes the same images again.
+        config = {**run.config.to_dict(), "generations": generations}
         return cls(model=run.spec.name, model_label=run.spec.label,
                    weights_sha256=run.spec.weights_sha256, random_init=run.spec.random_init,
                    encoding=run.config.encoding, seed=run.config.seed,
-                   generations=max(run.generation, 0), evaluations=run.evaluations,
-                   wall_seconds=run.wall_seconds, config=run.config.to_dict())
+                   generations=generations, evaluations=run.evaluations,
+                   wall_seconds=run.wall_seconds, config=config, settings=run.settings(),
+                   seeded_from=seeded_from)
 
 
 def slug(text: str) -> str:
@@ -72,39 +84,47 @@ def png_text(e: Elite, prov: Provenance, genome_json: dict | None) -> dict[str, 
         "encoding": prov.encoding,
         "seed": str(prov.seed),
     }
+    if prov.settings:  # every operator setting: how exactly the image was made
+        text["settings"] = json.dumps(prov.settings, separators=(",", ":"))
     if genome_json is not None:
         text["genome"] = json.dumps(genome_json, separators=(",", ":"))
+    if prov.seeded_from is not None:
+        text["seeded_from"] = json.dumps(prov.seeded_from, separators=(",", ":"))
     return text
 
 
-def check_destination(out_dir: Path, overwrite: bool) -> None:
-    """Refuse an existing non-empty folder unless ``overwrite`` (before any work)."""
-    if out_dir.exists() and not out_dir.is_dir():
-        raise FoolingError(f"{out_dir} exists and is a file, not a folder.")
-    if out_dir.is_dir() and any(out_dir.iterdir()) and not overwrite:
-        raise FoolingError(f"{out_dir} already exists and is not empty; choose another "
-                           "folder or allow overwriting (--force).")
+def check_destination(out_dir: str | Path, overwrite: bool) -> Path:
+    """Refuse, before any work, a destination the gallery cannot go to (see
+    :func:`.replace.check_gallery_destination`); returns it as an absolute path."""
+    out, _notes = check_gallery_destination(out_dir, overwrite)
+    return out
 
 
 def export_gallery(elites: Sequence[Elite], prov: Provenance, out_dir: str | Path,
                    overwrite: bool = False, encoding=None) -> Path:
     """Write the gallery; returns the path of its ``manifest.json``.
 
+    The folder is built beside ``out_dir`` and moved into place at the end (see
+    :mod:`.replace`): a failure leaves the destination as it was.
+
     Args:
         elites: what to export (one PNG each).
         prov: provenance recorded in every PNG and the manifest.
         out_dir: the gallery folder to create.
-        overwrite: replace an existing non-empty folder.
+        overwrite: replace an existing gallery (never a folder that is not one).
         encoding: the run's encoding; with it, CPPN genomes go into the PNGs.
+
+    Raises:
+        FoolingError: the destination is refused, or the disk fails (nothing is left
+            behind and an old gallery stays in place).
     """
-    out_dir = Path(out_dir).expanduser()
-    check_destination(out_dir, overwrite)
+    out_dir = check_destination(out_dir, overwrite)
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+        work = make_temporary_folder(out_dir)
     except OSError as exc:
-        raise FoolingError(f"Cannot write a gallery in {out_dir.parent}: "
-                           f"{exc.strerror or exc}.") from None
+        raise FoolingError(f"Cannot write a gallery in {out_dir.parent} ({reason(exc)}).") \
+            from None
     try:
         entries = []
         for e in elites:
@@ -112,56 +132,53 @@ def export_gallery(elites: Sequence[Elite], prov: Provenance, out_dir: str | Pat
             if encoding is not None and prov.encoding == "cppn":
                 genome = encoding.describe(e.genome)
             name = elite_filename(e)
-            write_png(work / name, e.image, png_text(e, prov, genome))
+            write_png(work / name, e.image, png_text(e, prov, genome), clean_stale=False)
             entries.append({"class_index": e.class_index, "class_name": e.class_name,
                             "confidence": float(e.confidence), "generation": e.generation,
                             "file": name})
-        confs = sorted(x["confidence"] for x in entries)
-        manifest = {
-            "format": GALLERY_FORMAT,
-            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "software": f"fooling-gui {__version__}",
-            "model": prov.model,
-            "model_label": prov.model_label,
-            "weights_sha256": prov.weights_sha256,
-            "random_init": prov.random_init,
-            "encoding": prov.encoding,
-            "seed": prov.seed,
-            "generations": prov.generations,
-            "evaluations": prov.evaluations,
-            "wall_seconds": round(prov.wall_seconds, 3),
-            "config": prov.config,
-            "summary": {
-                "count": len(confs),
-                "min_confidence": confs[0] if confs else None,
-                "median_confidence": confs[len(confs) // 2] if confs else None,
-                "at_least_99_99": sum(c >= 0.9999 for c in confs),
-            },
-            "elites": entries,
-        }
-        title = f"{prov.model_label} · {prov.encoding} · seed {prov.seed} · generation {prov.generations}"
-        write_png(work / "contact_sheet.png", contact_sheet(list(elites), title=title))
-        (work / "index.html").write_text(gallery_html(manifest), encoding="utf-8")
-        (work / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-        _move_into_place(work, out_dir, overwrite)
+        manifest = _manifest(prov, entries)
+        title = (f"{prov.model_label} · {prov.encoding} · seed {prov.seed} · "
+                 f"generation {prov.generations}")
+        if prov.config.get("preset"):  # how the images were made, at a glance
+            changed = [f"{k}={v}" for k, v in prov.config.get("encoding_params", {}).items()]
+            title += f" · {prov.config['preset']} preset" + "".join(f", {c}" for c in changed)
+        write_png(work / CONTACT_SHEET_NAME, contact_sheet(list(elites), title=title),
+                  {"Software": f"fooling-gui {__version__}", **CONTACT_SHEET_TEXT},
+                  clean_stale=False)
+        write_text(work / "index.html", gallery_html(manifest), clean_stale=False)
+        write_json(work / "manifest.json", manifest, clean_stale=False)
+        move_into_place(work, out_dir, overwrite)
     except OSError as exc:
-        shutil.rmtree(work, ignore_errors=True)
-        raise FoolingError(f"Could not write the gallery to {out_dir}: {exc.strerror or exc}.") from None
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
+        raise FoolingError(f"Could not write the gallery to {out_dir} ({reason(exc)}).") \
+            from None
+    finally:
+        shutil.rmtree(work, ignore_errors=True)  # gone already when all went well
     return out_dir / "manifest.json"
 
 
-def _move_into_place(work: Path, out_dir: Path, overwrite: bool) -> None:
-    if out_dir.is_dir():
-        if any(out_dir.iterdir()) and not overwrite:
-            raise FoolingError(f"{out_dir} appeared while exporting; nothing was overwritten.")
-        old = out_dir.with_name(f".{out_dir.name}.old")
-        shutil.rmtree(old, ignore_errors=True)
-        out_dir.rename(old)
-        work.rename(out_dir)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        work.rename(out_dir)
-    out_dir.chmod(0o755)  # mkdtemp makes it 0700; a gallery is for sharing
+def _manifest(prov: Provenance, entries: list[dict]) -> dict:
+    confs = sorted(x["confidence"] for x in entries)
+    return {
+        "format": GALLERY_FORMAT,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "software": f"fooling-gui {__version__}",
+        "model": prov.model,
+        "model_label": prov.model_label,
+        "weights_sha256": prov.weights_sha256,
+        "random_init": prov.random_init,
+        "encoding": prov.encoding,
+        "seed": prov.seed,
+        "generations": prov.generations,
+        "evaluations": prov.evaluations,
+        "wall_seconds": round(prov.wall_seconds, 3),
+        "config": prov.config,
+        "settings": prov.settings,
+        "seeded_from": prov.seeded_from,
+        "summary": {
+            "count": len(confs),
+            "min_confidence": confs[0] if confs else None,
+            "median_confidence": confs[len(confs) // 2] if confs else None,
+            "at_least_99_99": sum(c >= 0.9999 for c in confs),
+        },
+        "elites": entries,
+    }

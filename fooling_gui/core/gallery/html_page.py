@@ -29,6 +29,15 @@ def gallery_html(manifest: dict) -> str:
     warning = (" <strong>Random weights: not a trained model.</strong>"
                if manifest.get("random_init") else "")
     title = f'Images {manifest["model_label"]} is sure about'
+    origin = manifest.get("seeded_from")
+    started = ""
+    if origin:
+        run = origin["run"]
+        started = (f'<p class="meta">Started from the image of “{escape(origin["class_name"])}” '
+                   f'({escape(format_confidence(origin["confidence"]))}, found in generation '
+                   f'{origin["generation"]}) of a {escape(run["encoding"])} run on '
+                   f'{escape(run["model_label"])} with seed {run["seed"]}; genome SHA-256 '
+                   f'{escape(origin["genome_sha256"][:16])}…</p>')
     return (
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         f"<title>{escape(title)}</title><style>{_STYLE}</style></head><body>"
@@ -36,6 +45,7 @@ def gallery_html(manifest: dict) -> str:
         f'<p class="meta">{escape(manifest["encoding"])} encoding · seed {manifest["seed"]} · '
         f'{manifest["generations"]} generations · {manifest["evaluations"]:,} images scored · '
         f'weights SHA-256 {escape(manifest["weights_sha256"][:16] or "none")}…{warning}</p>'
+        f"{started}"
         '<p><a href="contact_sheet.png">Contact sheet</a> · '
         '<a href="manifest.json">manifest.json</a></p>'
         f'<div class="grid">{"".join(rows)}</div>'

@@ -2,33 +2,28 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, PngImagePlugin
 
 from ..errors import FoolingError
+from ..files import write_atomic
 from ..images import pil_image
 
 
-def write_png(path: str | Path, image: np.ndarray | Image.Image, text: dict[str, str] | None = None) -> Path:
-    """Write ``image`` ((H, W, C) uint8 or PIL) with ``text`` chunks, atomically."""
+def write_png(path: str | Path, image: np.ndarray | Image.Image,
+              text: dict[str, str] | None = None, *, clean_stale: bool = True) -> Path:
+    """Write ``image`` ((H, W, C) uint8 or PIL) with ``text`` chunks, atomically
+    (see :func:`fooling_gui.core.files.write_atomic`)."""
     path = Path(path)
     pil = image if isinstance(image, Image.Image) else pil_image(image)
     info = PngImagePlugin.PngInfo()
     for key, value in (text or {}).items():
         # iTXt keeps any Unicode (class names, genome JSON) intact.
         info.add_itxt(key, str(value))
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".png", dir=path.parent)
-        with os.fdopen(fd, "wb") as fh:
-            pil.save(fh, format="PNG", pnginfo=info)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise FoolingError(f"Could not write {path}: {exc.strerror or exc}.") from None
-    return path
+    return write_atomic(path, lambda fh: pil.save(fh, format="PNG", pnginfo=info),
+                        clean_stale=clean_stale)
 
 
 def read_png_text(path: str | Path) -> dict[str, str]:
@@ -36,5 +31,5 @@ def read_png_text(path: str | Path) -> dict[str, str]:
     try:
         with Image.open(path) as im:
             return {str(k): str(v) for k, v in getattr(im, "text", {}).items()}
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         raise FoolingError(f"{path} is not a readable PNG ({exc}).") from None

@@ -8,7 +8,29 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ..errors import FoolingError
 from .spec import ModelSpec
+
+
+#: How far above 1 a probability may come out before it is an error (float32 rounding).
+PROBABILITY_SLACK = 1e-3
+
+
+def check_probabilities(probs: torch.Tensor, spec: ModelSpec) -> None:
+    """Refuse scores that are not probabilities (see :meth:`Classifier.probabilities`)."""
+    if probs.numel() == 0:
+        return
+    if not bool(torch.isfinite(probs).all()):
+        raise FoolingError(f"The model {spec.name} returned NaN or infinite scores, which "
+                           "cannot be ranked; check the model and the mean, std and "
+                           "value_range in its sidecar.")
+    top = float(probs.max())
+    if top > 1.0 + PROBABILITY_SLACK:
+        hint = {"probs": ' (its sidecar says "output": "probs"; perhaps "logits" is right)',
+                "log_probs": ' (its sidecar says "output": "log_probs"; perhaps "logits" '
+                             "is right)"}.get(spec.output, "")
+        raise FoolingError(f"The model {spec.name} returned probabilities above 1 (up to "
+                           f"{top:.3g}){hint}.")
 
 
 def ten_crops(images: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
@@ -117,7 +139,13 @@ class Classifier:
             return F.log_softmax(out.float(), dim=1)
         if kind == "log_probs":
             return out.float()
-        return torch.log(out.float().clamp_min(1e-30))
+        out = out.float()
+        low = float(out.detach().min()) if out.numel() else 0.0
+        if low < -PROBABILITY_SLACK:  # clamping would hide it; above 1 is caught later
+            raise FoolingError(f"The model {self.spec.name} returned negative probabilities "
+                               f'(down to {low:.3g}); its sidecar says "output": "probs", '
+                               'perhaps "logits" is right.')
+        return torch.log(out.clamp_min(1e-30))
 
     def log_probs(self, images: torch.Tensor, cropped: bool = False,
                   normalised: bool = False) -> torch.Tensor:
@@ -144,12 +172,20 @@ class Classifier:
     @torch.inference_mode()
     def probabilities(self, images: torch.Tensor, batch_size: int | None = None,
                       cropped: bool = False, normalised: bool = False) -> torch.Tensor:
-        """``(B, n_classes)`` softmax probabilities on the CPU, in chunks of ``batch_size``."""
+        """``(B, n_classes)`` softmax probabilities on the CPU, in chunks of ``batch_size``.
+
+        Raises:
+            FoolingError: the network returned NaN, infinities, or (for a model whose
+                sidecar says it outputs probabilities) values outside [0, 1]; such scores
+                cannot be ranked, and would be reported as "> 99.9999 %".
+        """
         if batch_size is None or images.shape[0] <= batch_size:
-            return self.log_probs(images, cropped, normalised).exp().cpu()
-        parts = [self.log_probs(chunk, cropped, normalised).exp().cpu()
-                 for chunk in images.split(batch_size)]
-        return torch.cat(parts)
+            probs = self.log_probs(images, cropped, normalised).exp().cpu()
+        else:
+            probs = torch.cat([self.log_probs(chunk, cropped, normalised).exp().cpu()
+                               for chunk in images.split(batch_size)])
+        check_probabilities(probs, self.spec)
+        return probs
 
     def top_k(self, images: torch.Tensor, k: int = 5) -> list[list[tuple[int, str, float]]]:
         """For each image, its ``k`` most likely classes as ``(index, name, probability)``."""

@@ -51,12 +51,15 @@ class _ExportedModule(nn.Module):
         return self.inner(x)
 
 
-class _OneAtATime(nn.Module):
-    """Feeds a model exported with a fixed batch of one image by image."""
+class _FixedBatch(nn.Module):
+    """Feeds a model exported for a fixed batch of ``size`` images: any number of
+    images go through in chunks of ``size``, the last one padded with copies of its
+    final image (their scores are dropped)."""
 
-    def __init__(self, inner: nn.Module):
+    def __init__(self, inner: nn.Module, size: int):
         super().__init__()
         self.inner = inner
+        self.size = size
 
     def train(self, mode: bool = True):
         self.training = mode
@@ -64,7 +67,27 @@ class _OneAtATime(nn.Module):
         return self
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return torch.cat([self.inner(row) for row in x.split(1)])
+        outs = []
+        for chunk in x.split(self.size):
+            n = chunk.shape[0]
+            if n < self.size:
+                chunk = torch.cat([chunk, chunk[-1:].expand(self.size - n, *chunk.shape[1:])])
+            outs.append(self.inner(chunk)[:n])
+        return torch.cat(outs)
+
+
+def exported_batch_size(module: nn.Module) -> int | None:
+    """The batch size an exported program was fixed to, or None when it takes any."""
+    inner = getattr(module, "inner", module)
+    graph = getattr(inner, "graph", None)
+    for node in getattr(graph, "nodes", ()):
+        if node.op == "placeholder":
+            val = node.meta.get("val")
+            shape = getattr(val, "shape", None)
+            if shape is not None and len(shape) == 4 and isinstance(shape[0], int):
+                return int(shape[0])
+            return None
+    return None
 
 
 def load_custom_model(path: str | Path, sidecar: str | Path | None = None, *,
@@ -157,7 +180,7 @@ def _spec(path: Path, meta: dict[str, Any], base: ModelSpec | None, sha: str,
         description = f"Custom model {path.name}" + (
             f" ({100 * acc:.2f} % test accuracy)" if isinstance(acc, (int, float)) else "")
     return ModelSpec(
-        name=get("name", f"custom:{path.stem}"),
+        name=get("name", "").strip() or f"custom:{path.stem}",
         class_names=tuple(get("class_names", base.class_names if base else ())),
         channels=channels,
         input_size=tuple(input_size),
@@ -173,16 +196,21 @@ def _spec(path: Path, meta: dict[str, Any], base: ModelSpec | None, sha: str,
 
 
 def _check_outputs(classifier: Classifier, path: Path) -> Classifier:
-    """One forward pass on two blank images; falls back to one image at a time for
-    programs exported with a fixed batch of one."""
+    """One forward pass on three blank images (three: neither one nor two, the batch
+    sizes programs are most often exported with). A program exported for a fixed batch
+    is fed in chunks of that size; if its input says nothing, one image at a time is
+    tried."""
     spec = classifier.spec
-    blank = torch.zeros(2, spec.channels, *spec.image_size)
+    blank = torch.zeros(3, spec.channels, *spec.image_size)
+    fixed = exported_batch_size(classifier.module)
+    if fixed is not None:
+        classifier = Classifier(_FixedBatch(classifier.module, fixed), spec, "cpu")
     try:
         with torch.inference_mode():
             out = classifier.module(classifier.network_input(blank))
     except Exception as first:  # noqa: BLE001 - user code; a fixed-batch export fails a guard
         try:
-            one = _OneAtATime(classifier.module)
+            one = _FixedBatch(classifier.module, 1)
             with torch.inference_mode():
                 out = one(classifier.network_input(blank))
             classifier = Classifier(one, spec, "cpu")
@@ -194,9 +222,14 @@ def _check_outputs(classifier: Classifier, path: Path) -> Classifier:
         shape = tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__
         raise FoolingError(f"{path.name} should return one row of class scores per image, "
                            f"but returns {shape}.")
+    if out.shape[0] != blank.shape[0]:
+        raise FoolingError(f"{path.name} returns {out.shape[0]} rows of scores for "
+                           f"{blank.shape[0]} images; it should return one per image.")
     if out.shape[1] != spec.n_classes:
         raise FoolingError(f"The sidecar of {path.name} names {spec.n_classes} classes but the "
                            f"model gives {out.shape[1]} outputs.")
+    with torch.inference_mode():
+        classifier.probabilities(blank)  # NaN, or "probabilities" outside [0, 1]
     return classifier
 
 

@@ -1,8 +1,10 @@
 """LeNet as in Caffe's MNIST example, the network the paper fooled on MNIST.
 
 conv 20@5×5 → max-pool 2 → conv 50@5×5 → max-pool 2 → fc 500 → ReLU → fc 10, reading
-28×28 grey images in [0, 1] (Caffe scales pixels by 1/256 and subtracts no mean) and
-returning logits. MNIST digits are white strokes on a black background.
+28×28 grey images in [0, 1] and returning logits. MNIST digits are white strokes on a
+black background. (Caffe's example scales pixels by 1/256 and subtracts no mean; the
+paper's evaluation prototxt, ``lenet_image_memory_data.prototxt``, also subtracts the
+MNIST mean image. fooling-gui's LeNet is trained and scored without a mean image.)
 """
 
 from __future__ import annotations

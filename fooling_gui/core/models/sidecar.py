@@ -22,6 +22,10 @@ from ..errors import FoolingError
 from .spec import OUTPUT_KINDS
 
 REQUIRED_WITHOUT_ARCHITECTURE = ("class_names", "input_size", "channels", "output")
+#: Largest image side a sidecar may ask for: ImageNet models use 224–600, and one
+#: 4096×4096 RGB image is already 200 MB as floats.
+MAX_SIDE = 4096
+MAX_SIDECAR_BYTES = 64 << 20  # 100,000 long class names take about 5 MB
 
 
 def sidecar_path_for(model_path: str | Path) -> Path:
@@ -40,11 +44,17 @@ def read_sidecar(path: str | Path) -> dict[str, Any]:
         raise FoolingError(f"No sidecar {path}: a custom model needs a JSON file beside it "
                            "naming its classes, input size, channels and output.")
     try:
+        if path.stat().st_size > MAX_SIDECAR_BYTES:
+            raise FoolingError(f"{path} is {path.stat().st_size >> 20} MB; a sidecar is a small "
+                               "JSON file (at most 64 MB).")
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise FoolingError(f"{path} is not valid JSON ({exc.msg} at line {exc.lineno}).") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise FoolingError(f"Cannot read {path} ({exc}).") from None
+    except (ValueError, RecursionError):  # a number of thousands of digits, deep nesting
+        raise FoolingError(f"{path} is not a sidecar fooling-gui can read (it holds "
+                           "numbers or nesting far beyond any real sidecar).") from None
     if not isinstance(data, dict):
         raise FoolingError(f"{path} must hold a JSON object ({{...}}), "
                            f"not a {type(data).__name__}.")
@@ -99,6 +109,9 @@ def validate_sidecar(data: dict[str, Any], where: str = "the sidecar") -> dict[s
 def _size(value: Any, key: str, where: str) -> tuple[int, int]:
     if (isinstance(value, list) and len(value) == 2
             and all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value)):
+        if max(value) > MAX_SIDE:
+            raise FoolingError(f'"{key}" in {where} is too large: at most {MAX_SIDE} pixels '
+                               "per side are supported.")
         return int(value[0]), int(value[1])
     raise FoolingError(f'"{key}" in {where} must be [height, width] in whole pixels.')
 

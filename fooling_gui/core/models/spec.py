@@ -29,7 +29,7 @@ class ModelSpec:
         description: one line for menus and ``fooling-gui models``.
         cpu_eval_batch: images per forward pass that run fastest on a CPU, when that is
             known to be small (networks whose activations must stay in the cache);
-            None: no preference (see :func:`~fooling_gui.core.evolution.default_eval_batch`).
+            None: no preference (see :func:`~fooling_gui.core.evolution.run_defaults`).
     """
 
     name: str

@@ -1,4 +1,8 @@
-"""ImageNet classifiers from torchvision (AlexNet as in the paper, and any other by name).
+"""ImageNet classifiers from torchvision (AlexNet, and any other by name).
+
+torchvision's AlexNet is the "one weird trick" variant (64-192-384-256-256 filters, no
+LRN, 224-pixel crops); the paper fooled CaffeNet (96-256-384-384-256, LRN, 227-pixel
+crops of BGR 0–255 images minus the mean image), a close relative, not the same network.
 
 Weights live where torch keeps them, ``torch.hub.get_dir()/checkpoints/<file>``, so a
 file torchvision already downloaded is reused. They are read with
@@ -17,9 +21,10 @@ from torch import nn
 
 from ..downloads import DownloadProgress, download_file, is_offline
 from ..errors import FoolingError
+from ..files import copy_file
 from .classifier import Classifier
 from .spec import ModelSpec
-from .weights_io import copy_file_atomic, file_sha256, load_into, load_state_dict
+from .weights_io import file_sha256, load_into, load_state_dict
 
 _DISPLAY_NAMES = {
     "alexnet": "AlexNet", "googlenet": "GoogLeNet", "inception_v3": "Inception v3",
@@ -157,7 +162,7 @@ def install_weights_file(name: str, src_path: str | Path) -> Path:
     load_weights_into(name, build_architecture(name), src_path)
     dest = weights_file(name)
     if src_path.resolve() != dest.resolve():
-        copy_file_atomic(src_path, dest)
+        copy_file(src_path, dest)
     return dest
 
 

@@ -20,8 +20,9 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..errors import FoolingError
+from ..files import write_json
 from .lenet import MNIST_CLASSES, seeded_lenet
-from .weights_io import save_state_dict_atomic, write_json_atomic
+from .weights_io import save_state_dict_atomic
 
 #: ``progress(done_steps, total_steps) -> bool``; return False to stop training.
 TrainProgress = Callable[[int, int], "bool | None"]
@@ -225,7 +226,7 @@ def train_lenet(out_path: str | Path, source: str = "auto", epochs: int | None =
         "seed": seed,
     }
     save_state_dict_atomic(module.state_dict(), out_path)
-    write_json_atomic(sidecar, out_path.with_suffix(".json"))
+    write_json(out_path.with_suffix(".json"), sidecar)
     return TrainReport(test_accuracy=acc, test_error=round(1.0 - acc, 10),
                        n_train=int(split.train_labels.numel()),
                        n_test=int(split.test_labels.numel()), source=split.source,

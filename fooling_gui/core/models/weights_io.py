@@ -1,12 +1,10 @@
-"""Reading and writing weight files safely: no arbitrary unpickling, no half-written files."""
+"""Reading weight files safely (no arbitrary unpickling) and saving them whole."""
 
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import pickle
-import tempfile
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -14,6 +12,7 @@ from typing import Any
 import torch
 
 from ..errors import FoolingError
+from ..files import save_torch
 
 
 def file_sha256(path: str | Path) -> str:
@@ -37,18 +36,51 @@ def load_state_dict(path: str | Path) -> dict[str, torch.Tensor]:
     path = Path(path)
     if not path.is_file():
         raise FoolingError(f"No weights file at {path}.")
-    try:
-        obj = torch.load(path, map_location="cpu", weights_only=True)
-    except (pickle.UnpicklingError, RuntimeError, ValueError, EOFError, OSError,
-            AttributeError, TypeError) as exc:
-        raise FoolingError(f"{path} is not a weights file that can be loaded safely "
-                           f"({_first_line(exc)}).") from None
+    obj = load_tensors_only(path, "a weights file")
     if isinstance(obj, Mapping) and isinstance(obj.get("state_dict"), Mapping):
         obj = obj["state_dict"]
     if not (isinstance(obj, Mapping) and obj
             and all(isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in obj.items())):
         raise FoolingError(f"{path} does not hold a state_dict (a dictionary of named tensors).")
     return dict(obj)
+
+
+def load_tensors_only(path: Path, what: str) -> Any:
+    """``torch.load(path, weights_only=True, map_location="cpu")`` with our own sentences.
+
+    torch's refusal of a pickled object advises reloading with ``weights_only=False``,
+    the one thing never to do with a file from someone else, so it is not repeated.
+
+    Args:
+        path: the file.
+        what: what it should be, for messages ("a weights file", "a fooling-gui run file").
+    """
+    try:
+        return torch.load(path, map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError as exc:
+        found = re.search(r"Unsupported global: GLOBAL ([\w.]+)", str(exc))
+        if found is None and not _is_pickle(path):
+            raise FoolingError(f"{path} is not {what} that can be loaded safely (it is not "
+                               "a file of tensors saved by torch).") from None
+        named = f" ({found.group(1)})" if found else ""
+        raise FoolingError(f"{path} is not {what} that can be loaded safely: it holds "
+                           f"Python objects besides tensors{named}, and loading those could "
+                           "run code.") from None
+    except (RuntimeError, ValueError, EOFError, OSError, AttributeError, TypeError,
+            KeyError, IndexError, MemoryError, UnicodeDecodeError) as exc:
+        first = _first_line(exc).split(". ")[0]
+        raise FoolingError(f"{path} is not {what} that can be loaded safely ({first}).") \
+            from None
+
+
+def _is_pickle(path: Path) -> bool:
+    """A bare pickle stream (protocol 2 or later starts with the PROTO opcode)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(2)
+    except OSError:
+        return False
+    return len(head) == 2 and head[0] == 0x80 and 2 <= head[1] <= 5
 
 
 def load_into(module: torch.nn.Module, state: Mapping[str, torch.Tensor], source: str | Path,
@@ -79,47 +111,5 @@ def _first_line(exc: BaseException) -> str:
 
 
 def save_state_dict_atomic(state: Mapping[str, torch.Tensor], path: str | Path) -> None:
-    """Save CPU copies of ``state`` to ``path`` via a temporary file and a rename."""
-    cpu_state = {k: v.detach().cpu().contiguous() for k, v in state.items()}
-    atomic_write(Path(path), lambda fh: torch.save(cpu_state, fh))
-
-
-def write_json_atomic(data: Any, path: str | Path) -> None:
-    """Write ``data`` as indented JSON via a temporary file and a rename."""
-    text = json.dumps(data, indent=2) + "\n"
-    atomic_write(Path(path), lambda fh: fh.write(text.encode("utf-8")))
-
-
-def copy_file_atomic(src: str | Path, dest: str | Path) -> None:
-    """Copy ``src`` to ``dest`` so ``dest`` is never seen half-written."""
-    def copy(fh):
-        with open(src, "rb") as inp:
-            while chunk := inp.read(1 << 20):
-                fh.write(chunk)
-
-    atomic_write(Path(dest), copy)
-
-
-def atomic_write(path: Path, write) -> None:
-    """Create ``path`` by calling ``write(binary_file)`` on a temporary file, then renaming.
-
-    The file is made readable by all (0644) like a normal file, not ``mkstemp``'s 0600.
-    """
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise FoolingError(f"Cannot write to {path.parent} ({exc.strerror or exc}).") from None
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise FoolingError(f"Could not write {path} ({exc.strerror or exc}).") from None
-    finally:
-        tmp.unlink(missing_ok=True)
-
+    """Save CPU copies of ``state`` to ``path`` (see :func:`fooling_gui.core.files.save_torch`)."""
+    save_torch(path, {k: v.detach().cpu().contiguous() for k, v in state.items()})

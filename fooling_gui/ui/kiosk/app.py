@@ -13,14 +13,21 @@ DEFAULT_CHORD = "Ctrl+Alt+Shift+Q"
 STAFF_NOTE_MS = 60_000  # configuration problems stay on screen this long
 
 
-def settings_from_args(args: argparse.Namespace):
-    """The configuration file's settings with the command line's overrides, and problems."""
-    from .config import default_config_file, load_config
+def config_path(args: argparse.Namespace):
+    """``--config``, else the exhibit's own settings file when there is one, else None."""
+    from .config import default_config_file
 
     path = getattr(args, "config", None)
     if path is None and default_config_file().is_file():
         path = default_config_file()  # the exhibit's own settings, found without a flag
-    config, problems = load_config(path)
+    return path
+
+
+def settings_from_args(args: argparse.Namespace):
+    """The configuration file's settings with the command line's overrides, and problems."""
+    from .config import load_config
+
+    config, problems = load_config(config_path(args))
     overrides = {}
     if getattr(args, "window_model", None):
         overrides["models"] = (args.window_model,)
@@ -106,22 +113,32 @@ def run_kiosk(args: argparse.Namespace) -> int:
         from ...core.errors import FoolingError
 
         raise FoolingError("--stats and --screenshot need --run-for SECONDS.")
+    from .config_checks import check_environment
+
     config, problems = settings_from_args(args)
+    path = config_path(args)
+    # What this computer cannot do (a missing GPU, model or folder) falls back to what
+    # works; unlike a typo in the file, it changes what the exhibit shows: counted.
+    config, fallbacks = check_environment(config, path.name if path else "the kiosk settings")
+    problems += fallbacks
     for problem in problems:
         print(f"fooling-gui: {problem}", file=sys.stderr)
 
+    from ..app import make_application
+
+    app = make_application()  # first: says in one sentence when Qt cannot start here
     from PySide6.QtCore import QTimer
 
-    from ..app import make_application
     from .lockdown import chord_combination
 
-    app = make_application()
     if chord_combination(config.exit_chord) is None:
         problems.append(f"The exit chord {config.exit_chord!r} is not a key chord Qt knows; "
                         f"{DEFAULT_CHORD} is used.")
         print(f"fooling-gui: {problems[-1]}", file=sys.stderr)
         config = replace(config, exit_chord=DEFAULT_CHORD)
     kiosk = build_kiosk(config, app)
+    for problem in fallbacks:
+        kiosk.controller.record_error(problem)
     kiosk.staff_exit.confirmed.connect(kiosk.window.allow_close)
     kiosk.staff_exit.confirmed.connect(lambda: app.exit(0))
     kiosk.start()

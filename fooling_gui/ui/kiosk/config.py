@@ -270,6 +270,7 @@ SCHEMA: dict[tuple[str, str], tuple[str, Callable[[Any], Any]]] = {
     ("", "cards"): ("cards", _cards),
 }
 TABLES = {"pacing", "timeouts", "exit", "monitoring", "gallery"}
+MAX_FILE_BYTES = 1 << 20  # the shipped example is 4 kB
 
 
 def _where(table: str, key: str) -> str:
@@ -335,7 +336,11 @@ def load_config(path: str | Path | None) -> tuple[KioskConfig, list[str]]:
     name = path.name
     try:
         with open(path, "rb") as fh:
-            data = tomllib.load(fh)
+            raw = fh.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            return KioskConfig(), [f"{name} is larger than {MAX_FILE_BYTES >> 20} MB, far more "
+                                   "than any kiosk configuration; the default settings are used."]
+        data = tomllib.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         problem = f"The kiosk configuration {path} does not exist; the default settings are used."
         return KioskConfig(), [problem]
@@ -345,6 +350,10 @@ def load_config(path: str | Path | None) -> tuple[KioskConfig, list[str]]:
         return KioskConfig(), [problem]
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         problem = f"{name} is not valid TOML ({exc}); the default settings are used."
+        return KioskConfig(), [problem]
+    except RecursionError:
+        problem = (f"{name} nests lists or tables far too deeply to be a kiosk configuration; "
+                   "the default settings are used.")
         return KioskConfig(), [problem]
     return parse_config(data, name)
 
@@ -366,12 +375,16 @@ def describe(config: KioskConfig) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Check a configuration file: print its problems; exit 0 when there are none."""
+    """Check a configuration file: print its problems, and what this computer could not
+    do (see :mod:`.config_checks`); exit 0 when there are none."""
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
         print("usage: python -m fooling_gui.ui.kiosk.config FILE.toml", file=sys.stderr)
         return 2
-    _config, problems = load_config(args[0])
+    from .config_checks import check_environment
+
+    config, problems = load_config(args[0])
+    problems += check_environment(config, Path(args[0]).name)[1]
     for p in problems:
         print(p)
     if not problems:

@@ -100,12 +100,12 @@ def make_pictures(config_path: str | Path, out: Path | None = None, steps: int |
 
     Returns the pictures written.
     """
+    from ...core.gallery.png_meta import write_png
     from ...core.images import pil_image
     from ...core.models import load_model
     from ...core.photos import photo_for_class
     from ...core.vis.recipes import class_steps, preset
     from ...core.vis.optimize import run_to_end
-    from ...core.models.weights_io import atomic_write
     from .config import load_config
 
     config, problems = load_config(config_path)
@@ -127,7 +127,7 @@ def make_pictures(config_path: str | Path, out: Path | None = None, steps: int |
             result = run_to_end(class_steps(classifier, k, preset("readable", size=size,
                                                                    **settings), seed=0))
             image = pil_image(np.asarray(result.image))
-            atomic_write(path, lambda fh, im=image: im.save(fh, format="PNG"))
+            write_png(path, image)
             log_line(f"{path}: {spec.class_names[k]}, {100 * result.confidence:.2f} %")
             written.append(path)
     return written

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer
 
-from ..timed_run import write_json_atomic
+from ...core.errors import FoolingError
+from ...core.files import write_json
 
 log = logging.getLogger(__name__)
 
@@ -88,11 +89,10 @@ class Heartbeat(QObject):
                 "pid": os.getpid(), "uptime_s": round(time.monotonic() - self.started, 1),
                 "rss_mb": round(resident_mb(), 1), **self.status()}
         try:
-            write_json_atomic(data, self.path)
-        except OSError as exc:
+            write_json(self.path, data)
+        except FoolingError as exc:
             if not self._warned:  # once: a read-only disk must not flood the log
-                log.warning("Cannot write the heartbeat file %s: %s", self.path,
-                            exc.strerror or exc)
+                log.warning("Cannot write the heartbeat file: %s", exc)
                 self._warned = True
             return
         self.beats += 1

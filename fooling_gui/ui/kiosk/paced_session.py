@@ -94,14 +94,15 @@ class PacedSession(EvolutionSession):
         return confidences is not None and confidences.size > 0 and \
             float(confidences.min()) >= self.target_confidence
 
-    def export(self, out_dir: str | Path, overwrite: bool = False) -> SavedImage:
+    def export(self, out_dir: str | Path, overwrite: bool = False,
+               name_in: bool = False) -> SavedImage:
         """Save the current run's image as a gallery folder; never fails the worker.
 
         A visitor must not be interrupted by a full disk or a missing folder, so a
         problem comes back as :attr:`SavedImage.problem` instead of an error.
         """
         try:
-            manifest = super().export(out_dir, overwrite)
+            manifest = super().export(out_dir, overwrite, name_in)
         except (FoolingError, OSError) as exc:
             log.warning("Could not save the visitor's image: %s", exc)
             return SavedImage(None, str(exc))

@@ -11,12 +11,14 @@ Cards are at most :data:`CARD_MAX_WORDS` words so they read from across a room. 
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Mapping, Sequence
 
 from ...core.formatting import format_confidence
 
 LANGUAGES = ("en", "de")
 CARD_MAX_WORDS = 60
+MAX_TEXT_CHARS = 1000  # any caption or card once filled in (a 60-word card is ~400)
 
 CAPTIONS: dict[str, dict[str, str]] = {
     "en": {
@@ -180,11 +182,30 @@ def with_article(label: str) -> str:
 
 def _format_problem(text: str) -> str | None:
     try:
-        text.format(**SAMPLE_VALUES)
+        fields = list(string.Formatter().parse(text))
+    except ValueError:
+        return "has a { or } that is not part of a field like {label} (write {{ or }})"
+    for _literal, field, spec, _conversion in fields:
+        if field is None:
+            continue
+        if not re.fullmatch(r"[a-z_]+", field):  # no {label.__class__} or {label[0]}
+            return f"uses {{{field}}}, which the kiosk cannot fill in"
+        if "{" in (spec or ""):
+            return f"puts a field inside the format of {{{field}}}, which the kiosk does not allow"
+        # Checked before formatting: "{label:>999999999}" would fill memory and freeze
+        # the screen.
+        if any(len(n) > 6 or int(n) > MAX_TEXT_CHARS for n in re.findall(r"\d+", spec or "")):
+            return (f"pads {{{field}}} to more than {MAX_TEXT_CHARS:,} characters, which do "
+                    "not fit on the screen")
+    try:
+        filled = text.format(**SAMPLE_VALUES)
     except KeyError as exc:
         return f"uses {{{exc.args[0]}}}, which the kiosk cannot fill in"
-    except (ValueError, IndexError, AttributeError):
+    except (ValueError, IndexError, AttributeError, TypeError):
         return "has a { or } that is not part of a field like {label} (write {{ or }})"
+    if len(filled) > MAX_TEXT_CHARS:
+        return (f"is {len(filled):,} characters long once filled in; at most "
+                f"{MAX_TEXT_CHARS:,} fit on the screen")
     return None
 
 
@@ -245,8 +266,10 @@ class Texts:
 
     def caption(self, key: str, **values) -> str:
         template = self._captions[key]
-        return template.format(**{**self.values(), **values}) if "{" in template else template
+        text = template.format(**{**self.values(), **values}) if "{" in template else template
+        return text[:MAX_TEXT_CHARS]  # a class name can be long however well checked
 
     def cards(self, values: Mapping) -> list[tuple[str, str]]:
         """Every card, filled in with ``values`` (from :meth:`values`)."""
-        return [(t.format(**values), x.format(**values)) for t, x in self._cards]
+        return [(t.format(**values)[:MAX_TEXT_CHARS], x.format(**values)[:MAX_TEXT_CHARS])
+                for t, x in self._cards]

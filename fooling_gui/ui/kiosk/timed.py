@@ -15,8 +15,10 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
+from ...core.errors import FoolingError
+from ...core.files import write_json
 from ..latency_probe import LatencyProbe
-from ..timed_run import save_screenshot, write_json_atomic
+from ..timed_run import save_screenshot
 from .config import KioskConfig, describe
 from .heartbeat import resident_mb
 
@@ -107,10 +109,9 @@ class KioskTimedRun(QObject):
                 app.processEvents()
                 save_screenshot(self.window, self.screenshot)
             if self.stats_path is not None:
-                write_json_atomic(self.collect_stats(latency), self.stats_path)
-        except OSError as exc:
-            print(f"fooling-gui: could not write the results ({exc.strerror or exc}).",
-                  file=sys.stderr)
+                write_json(self.stats_path, self.collect_stats(latency))
+        except FoolingError as exc:
+            print(f"fooling-gui: {exc}", file=sys.stderr)
             self.exit_code = 2
         if self.controller.error_count and self.exit_code == 0:
             self.exit_code = 1
@@ -135,6 +136,9 @@ class KioskTimedRun(QObject):
             "errors": list(c.errors),
             "error_count": c.error_count,
             "final_state": c.state,
+            "window_size": [self.window.width(), self.window.height()],
+            "screen_size": [self.window.screen().geometry().width(),
+                            self.window.screen().geometry().height()],
             "event_loop_latency_ms": latency,
             "load_average": [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg")
             else None,

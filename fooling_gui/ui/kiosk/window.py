@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from .kiosk_widgets import kiosk_style
@@ -53,9 +54,26 @@ class KioskWindow(QWidget):
 
     # -- lock-down -----------------------------------------------------------------
     def show_kiosk(self) -> None:
-        self.showFullScreen()
+        self.fill_screen()
         self.raise_()
         self.activateWindow()
+
+    def fill_screen(self) -> None:
+        """Cover the whole screen, with or without a window manager. Exhibit PCs often
+        run a bare X server, where "fullscreen" is only a request nobody acts on and Qt
+        would leave the window at its default two thirds of the screen; so the window
+        also takes the screen's geometry itself."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            self.setGeometry(screen.geometry())
+        self.showFullScreen()
+        if screen is not None and self.geometry() != screen.geometry():
+            self.setGeometry(screen.geometry())
+
+    @property
+    def fills_screen(self) -> bool:
+        screen = self.screen()
+        return screen is not None and self.geometry() == screen.geometry()
 
     @property
     def locked_down(self) -> bool:
@@ -78,7 +96,7 @@ class KioskWindow(QWidget):
         # Something un-fullscreened or minimised us (a window manager key): undo it.
         if (event.type() == QEvent.Type.WindowStateChange and not self.close_allowed
                 and self.isVisible() and not self.isFullScreen()):
-            self.showFullScreen()
+            self.fill_screen()
 
     # -- pages ---------------------------------------------------------------------
     def show_page(self, page: Page) -> None:

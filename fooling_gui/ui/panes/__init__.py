@@ -30,15 +30,15 @@ def install_panes(window) -> None:
 
     vis.set_elite_source(inspected_elite)
     evolution.worker.elite_details.connect(vis.elite_changed)
-    vis.status.connect(lambda text: window.statusBar().showMessage(text, 8000))
+    vis.status.connect(window.show_status)
     window.add_pane("Feature visualisation", vis)
 
     attack = AttackPane(window.settings)
     evolution.worker.model_ready.connect(
         lambda _info: attack.set_model(evolution.model_name, evolution.random_init))
-    attack.status.connect(lambda text: window.statusBar().showMessage(text, 8000))
+    attack.status.connect(window.show_status)
     window.add_pane("Adversarial", attack)
     window.add_pane("Small pushes add up", ToyPane())
     defences = DefencePane()
-    defences.status.connect(lambda text: window.statusBar().showMessage(text, 8000))
+    defences.status.connect(window.show_status)
     window.add_pane("Defences", defences)

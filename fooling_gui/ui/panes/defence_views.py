@@ -3,6 +3,7 @@ picture says it faster, and one plain sentence with the lesson. Drawing only."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import numpy as np
@@ -19,18 +20,43 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.formatting import format_confidence
+from ...core.formatting import format_confidence, format_generations, format_percent
 from .. import theme
 
 SERIES = (theme.ACCENT, theme.BAD, theme.GOOD, theme.WARN)
 
 
-def pct(x: float | None) -> str:
-    return "–" if x is None else f"{100 * x:.1f} %"
+pct = format_percent  # one formatter for the window and the command line
+gens = format_generations
 
 
-def gens(g) -> str:
-    return "never" if g is None else f"{g:g}"
+HEADER_LINE = 16  # characters per line of a column header before it wraps
+
+LIGHT_TEXT, DARK_TEXT = QColor("#ffffff"), QColor("#000000")  # one always reaches 4.5:1
+
+
+def wrap_header(text: str, width: int = HEADER_LINE) -> str:
+    """Column headers on several short lines, so narrow columns show them whole."""
+    return textwrap.fill(text, width=width, break_long_words=False, break_on_hyphens=False)
+
+
+def relative_luminance(colour: QColor) -> float:
+    """WCAG 2 relative luminance of an sRGB colour (0 black … 1 white)."""
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(v) for v in (colour.redF(), colour.greenF(), colour.blueF()))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(a: QColor, b: QColor) -> float:
+    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def text_colour_on(background: QColor) -> QColor:
+    """Light or dark text, whichever reads better on ``background``."""
+    return max((LIGHT_TEXT, DARK_TEXT), key=lambda t: contrast_ratio(t, background))
 
 
 class ResultTable(QTableWidget):
@@ -49,7 +75,9 @@ class ResultTable(QTableWidget):
         self.clear()
         self.setColumnCount(len(headers))
         self.setRowCount(len(rows))
-        self.setHorizontalHeaderLabels(list(headers))
+        self.setHorizontalHeaderLabels([wrap_header(h) for h in headers])
+        for c, text in enumerate(headers):
+            self.horizontalHeaderItem(c).setToolTip(text)
         self.verticalHeader().setVisible(row_headers is not None)
         if row_headers is not None:
             self.setVerticalHeaderLabels(list(row_headers))
@@ -59,7 +87,7 @@ class ResultTable(QTableWidget):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 if colours is not None and colours[r][c] is not None:
                     item.setBackground(colours[r][c])
-                    item.setForeground(QColor("#0c1722"))
+                    item.setForeground(text_colour_on(colours[r][c]))
                 self.setItem(r, c, item)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
 
@@ -278,11 +306,30 @@ class RetrainView(ExperimentView):
                           pct(x["clean_accuracy"]), pct(x["digits_called_fooling"]),
                           gens(x["median_generations_to_99"]), f"{x['classes_at_99']}/10",
                           f"{x['classes_at_9999']}/10"] for x in rounds])
-        first, last = rounds[0], rounds[-1]
-        self.lesson.setText(
-            f"Round 0: {first['classes_at_99']}/10 digits fooled at 99 %; after "
-            f"{last['round']} retraining round(s): {last['classes_at_99']}/10. Evolution "
-            "simply finds new fooling images the extra class has not seen.")
+        self.lesson.setText(retrain_lesson(rounds, r["generations"]))
+
+
+def retrain_lesson(rounds: Sequence[dict], generations: int) -> str:
+    """The headline of a retraining result, in line with its table."""
+    first, last = rounds[0], rounds[-1]
+    before, after = first["classes_at_99"], last["classes_at_99"]
+    n = last["round"]
+    after_n = f"after {n} retraining round{'s' if n != 1 else ''}"
+    if n == 0:
+        return (f"Before any retraining, {before}/10 digits are fooled at 99 % within "
+                f"{generations} generations. Add rounds to retrain with them as a class.")
+    if before == 0:
+        return (f"No digit reached 99 % even before retraining, so {generations} "
+                "generations are too few to tell; raise the generations.")
+    if after >= before:
+        return (f"Round 0: {before}/10 digits fooled at 99 %; {after_n}: {after}/10. "
+                "Evolution simply finds new fooling images the extra class has not seen.")
+    best = last.get("best") or []
+    still = (f" Harder to find, not gone: the best image per digit still scores "
+             f"{format_confidence(min(best))} to {format_confidence(max(best))}."
+             if best else " Harder to find within this budget; raise the generations.")
+    return (f"Round 0: {before}/10 digits fooled at 99 %; {after_n}: {after}/10 in "
+            f"{generations} generations.{still}")
 
 
 VIEWS = {"threshold": ThresholdView, "smoothing": SmoothingView, "transfer": TransferView,

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from ...core.formatting import format_confidence
 from .cppn_network_view import CppnNetworkView
+from .model_combo import ModelCombo
 from .probability_bars import ProbabilityBars
 
 
@@ -95,7 +96,7 @@ class Inspector(QWidget):
         self.evolve_button = QPushButton("Evolve from it")
         self.evolve_button.setToolTip("Start a new run whose first generation is this image "
                                       "and mutants of it")
-        self.score_model = QComboBox()
+        self.score_model = ModelCombo()
         self.score_model.setMinimumContentsLength(12)
         self.score_model.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -187,7 +188,11 @@ class Inspector(QWidget):
 
     def show_details(self, details) -> None:
         """Show an :class:`~fooling_gui.ui.evolution_session.EliteDetails`."""
-        same_cell = self.details is not None and self.details.cell == details.cell
+        same_image = (self.details is not None and self.details.cell == details.cell
+                      and self.details.run_id == details.run_id
+                      and self.details.generation == details.generation)
+        replaced = (self.details is not None and self.details.cell == details.cell
+                    and not same_image and self.score_bars.isVisible())
         self.details = details
         name = details.class_name
         self.title.setText(f"Class {name}" if len(name) <= 2 else name)
@@ -197,8 +202,10 @@ class Inspector(QWidget):
         self.image.show_image(details.image)
         self.top_label.setText(f"Top 5 classes on {details.model_label}")
         self.top_bars.set_rows(details.top, emphasis=details.class_index)
-        if not same_cell:
-            self.score_label.setText("")
+        if not same_image:
+            # A score belongs to one image: a better elite for this class is another one.
+            self.score_label.setText("A better image replaced the one scored; press Score "
+                                     "to score this one." if replaced else "")
             self.score_bars.hide()
         self._show_genome(details)
         self._enable(True)
@@ -207,8 +214,9 @@ class Inspector(QWidget):
 
     def show_score(self, result) -> None:
         """Show a :class:`~fooling_gui.ui.evolution_session.ScoreResult` for this cell."""
-        if self.details is None or result.cell != self.details.cell:
-            return
+        if (self.details is None or result.cell != self.details.cell
+                or result.generation != self.details.generation):
+            return  # the inspector has moved on to another image since
         self.score_label.setText(f"On {result.model_label}:")
         self.score_bars.set_rows(result.top)
         self.score_bars.show()

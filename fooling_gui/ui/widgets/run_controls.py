@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
 
 from ...core.formatting import format_confidence
 from ..evolution_worker import FINISHED, IDLE, LOADING, PAUSED, RUNNING, STOPPED
+from .advanced_settings import AdvancedSettings
+from .model_combo import ModelCombo
 
 CUSTOM = "__custom__"
 STATE_TEXT = {IDLE: "Ready", LOADING: "Loading the model…", RUNNING: "Evolving",
@@ -51,7 +53,7 @@ class RunControls(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.model = QComboBox()
+        self.model = ModelCombo()  # shows short labels, elided, never clipped
         self.model.setMinimumContentsLength(16)
         self.model.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.model.setMaxVisibleItems(24)
@@ -68,7 +70,8 @@ class RunControls(QWidget):
 
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        form.addRow("Model", self.model)
+        form.addRow(QLabel("Model"))
+        form.addRow(self.model)  # the panel's full width: model names are long
         form.addRow("Encoding", self.encoding)
         form.addRow("Offspring", self.batch)
         form.addRow("Classes", self.classes_button)
@@ -92,6 +95,9 @@ class RunControls(QWidget):
         col.addLayout(form)
         col.addSpacing(4)
         col.addLayout(buttons)
+        # Every operator setting (preset, colour, coordinates, mutation, crossover, crops).
+        self.advanced = AdvancedSettings()
+        self.advanced.set_encoding(self.encoding_name())
 
         self.generation = _readout()
         self.rate = _readout()
@@ -114,6 +120,7 @@ class RunControls(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 2, 6, 6)
         layout.addWidget(settings_box)
+        layout.addWidget(self.advanced)
         layout.addWidget(progress_box)
         layout.addStretch(1)
         hint = QLabel("Evolution keeps, for every class, the image the network is most "
@@ -124,6 +131,7 @@ class RunControls(QWidget):
 
         self.model.activated.connect(self._model_activated)
         self.encoding.activated.connect(self._encoding_activated)
+        self.advanced.edited.connect(self.settings_edited)
         self.batch.editingFinished.connect(self._batch_edited)
         self.seed.editingFinished.connect(self._seed_edited)
         self.classes_button.clicked.connect(self.classes_clicked)
@@ -168,6 +176,14 @@ class RunControls(QWidget):
         i = self.encoding.findData(name)
         if i >= 0:
             self.encoding.setCurrentIndex(i)
+            self.advanced.set_encoding(name)
+
+    def run_settings(self) -> tuple[str, bool | None, dict]:
+        """``(preset, ten_crop, changed encoding settings)`` from the Advanced section
+        (``ten_crop`` None: as the preset says)."""
+        changed = self.advanced.changed()
+        crops = changed.pop("crops", None)
+        return self.advanced.preset_name(), None if crops is None else crops == "ten", changed
 
     def set_classes_text(self, chosen: int | None, total: int) -> None:
         self.classes_button.setText(f"All {total} classes" if chosen is None
@@ -177,6 +193,7 @@ class RunControls(QWidget):
         self.model_chosen.emit(self.model.itemData(index))
 
     def _encoding_activated(self, _index: int) -> None:
+        self.advanced.set_encoding(self.encoding_name())
         self.settings_edited.emit()
 
     def _batch_edited(self) -> None:

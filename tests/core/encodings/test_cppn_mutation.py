@@ -3,6 +3,9 @@ import pytest
 
 from fooling_gui.core.encodings import (
     ACTIVATIONS,
+    CppnConnection,
+    CppnGenome,
+    CppnNode,
     CppnEncoding,
     CppnParams,
     mutate_cppn,
@@ -67,9 +70,42 @@ def test_add_connection_adds_one_link_without_cycles():
     assert added >= 8  # grown genomes nearly always have a free pair
 
 
-def test_add_connection_does_nothing_when_every_link_exists():
+def test_unlinked_add_connection_does_nothing_when_every_link_exists():
     g = random_genome(1, CppnParams(), np.random.default_rng(0))  # inputs → output, all wired
-    assert mutate_cppn(g, only(add_connection=1.0), np.random.default_rng(0)) == g
+    params = only(add_connection=1.0, add_connection_choice="unlinked")
+    assert mutate_cppn(g, params, np.random.default_rng(0)) == g
+
+
+def test_papers_add_connection_links_a_wired_pair_again_in_parallel():
+    # Sferes: a source among inputs and hidden nodes, then a target that is not an input
+    # nor an ancestor; with no hidden node that is the output, already linked.
+    g = random_genome(1, CppnParams(), np.random.default_rng(0))
+    rng = np.random.default_rng(1)
+    sources = set()
+    for _ in range(40):
+        child = mutate_cppn(g, only(add_connection=1.0), rng)
+        (new,) = [c for c in child.connections if c not in g.connections]
+        assert new.dst == 4 and len(child.connections) == len(g.connections) + 1
+        assert child.problem() is None
+        sources.add(new.src)
+    assert sources == {0, 1, 2, 3}
+
+
+def test_papers_add_connection_never_targets_an_ancestor_of_its_source():
+    # 0 → 5 → 6 → 4 (output): from source 6 the only allowed target is the output.
+    nodes = tuple(CppnNode(i, "input", None) for i in range(4)) + (
+        CppnNode(4, "output", "sine"), CppnNode(5, "hidden", "sine"), CppnNode(6, "hidden", "sine"))
+    conns = (CppnConnection(0, 5, 1.0), CppnConnection(5, 6, 1.0), CppnConnection(6, 4, 1.0))
+    g = CppnGenome(nodes, conns)
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        child = mutate_cppn(g, only(add_connection=1.0), rng)
+        (new,) = child.connections[3:]
+        assert new.dst not in (0, 1, 2, 3) and new.dst != new.src
+        if new.src == 6:
+            assert new.dst == 4
+        if new.src == 5:
+            assert new.dst in (4, 6)
 
 
 def test_delete_connection_removes_exactly_one():
@@ -80,15 +116,18 @@ def test_delete_connection_removes_exactly_one():
         assert len(child.connections) == len(g.connections) - 1
 
 
-def test_add_node_splits_a_connection_neat_style():
+@pytest.mark.parametrize("form, first_weight", [("copy", "old"), ("neat", 1.0)])
+def test_add_node_splits_a_connection(form, first_weight):
+    # The paper's code gives both new links the old weight; NEAT gives the first 1.
     rng = np.random.default_rng(4)
     g = random_genome(1, CppnParams(), rng)
-    child = mutate_cppn(g, only(add_node=1.0), rng)
+    child = mutate_cppn(g, only(add_node=1.0, add_node_weights=form), rng)
     (new_node,) = [n for n in child.nodes if n.kind == "hidden"]
     (gone,) = set(g.connections) - set(child.connections)
     into = [c for c in child.connections if c.dst == new_node.id]
     out_of = [c for c in child.connections if c.src == new_node.id]
-    assert [(c.src, c.weight) for c in into] == [(gone.src, 1.0)]
+    expected = gone.weight if first_weight == "old" else 1.0
+    assert [(c.src, c.weight) for c in into] == [(gone.src, expected)]
     assert [(c.dst, c.weight) for c in out_of] == [(gone.dst, gone.weight)]
     assert new_node.activation in ACTIVATIONS
 
@@ -113,19 +152,35 @@ def test_weight_mutation_moves_weights_within_range():
     child = mutate_cppn(g, only(weight_rate=1.0), rng)
     old = np.array([c.weight for c in g.connections])
     new = np.array([c.weight for c in child.connections])
-    assert np.mean(old != new) > 0.9 and np.all(np.abs(new) <= 10)
+    # Every weight moves, except one at a bound whose step was clipped back onto it.
+    inside = np.abs(old) < 10
+    assert np.all(old[inside] != new[inside]) and np.all(np.abs(new) <= 10)
     assert [(c.src, c.dst) for c in child.connections] == [(c.src, c.dst) for c in g.connections]
 
 
-def test_activation_changes_hit_hidden_and_output_nodes_not_inputs():
+def test_switch_activation_changes_hit_hidden_and_output_nodes_not_inputs():
     rng = np.random.default_rng(7)
     g = grown()[0]
-    child = mutate_cppn(g, only(activation_rate=1.0), rng)
+    child = mutate_cppn(g, only(activation_rate=1.0, activation_mutation="switch"), rng)
     for before, after in zip(g.nodes, child.nodes):
         if before.kind == "input":
             assert after.activation is None
         else:
             assert after.activation != before.activation
+
+
+def test_papers_activation_mutation_redraws_from_all_four():
+    # Sferes' Sampled::mutate draws any of the 4 values: a quarter keep their function.
+    rng = np.random.default_rng(7)
+    kept = total = 0
+    for g in grown(generations=20):
+        for _ in range(50):
+            child = mutate_cppn(g, only(activation_rate=1.0), rng)
+            for before, after in zip(g.nodes, child.nodes):
+                if before.kind != "input":
+                    kept += after.activation == before.activation
+                    total += 1
+    assert abs(kept / total - 0.25) < 0.02
 
 
 def test_fixed_output_activation_never_changes():
@@ -171,7 +226,9 @@ def test_bad_parameters_are_refused():
     with pytest.raises(FoolingError):
         CppnParams(output_activation="linear", activations=("sine",))
     with pytest.raises(FoolingError):
-        CppnParams(colour_space="rgb")
+        CppnParams(colour_space="cmyk")
+    with pytest.raises(FoolingError):
+        CppnParams(coordinates="polar")
 
 
 def test_batch_mutation_changes_weights_at_the_papers_rate_and_keeps_genomes_valid():
@@ -193,14 +250,24 @@ def test_batch_mutation_changes_weights_at_the_papers_rate_and_keeps_genomes_val
     assert all(-10 <= k.weight <= 10 for g in genomes for k in g.connections)
 
 
-def test_expressed_depths_are_the_depths_of_the_expressed_nodes():
-    from fooling_gui.core.encodings.cppn_genome import (
-        expressed_depths,
-        expressed_nodes,
-        node_depths,
-    )
+@pytest.mark.parametrize("choice", ["sferes", "unlinked"])
+def test_batched_operators_follow_the_per_genome_reference(choice):
+    # The loop mutates whole populations as arrays; the per-genome object version is
+    # the readable reference. Same operators: the same distribution of outcomes.
+    from fooling_gui.core.encodings.cppn_mutation import mutate_cppn_objects
 
-    for g in grown(generations=60):
-        depths, used = node_depths(g), expressed_nodes(g)
-        got = {i: d for i, d in expressed_depths(g).items() if i not in g.input_ids}
-        assert got == {i: depths[i] for i in used if i not in g.input_ids}
+    params = CppnParams(add_connection_choice=choice)
+    parents = [CppnGenome(g.nodes, g.connections) for g in grown(generations=15)] * 40
+
+    def outcome(children):
+        d_links = np.mean([len(c.connections) - len(p.connections)
+                           for p, c in zip(parents, children)])
+        d_hidden = np.mean([len(c.hidden_ids) - len(p.hidden_ids)
+                            for p, c in zip(parents, children)])
+        return d_links, d_hidden
+
+    batched = mutate_cppns(parents, params, np.random.default_rng(0))
+    reference = [mutate_cppn_objects(p, params, np.random.default_rng(i))
+                 for i, p in enumerate(parents)]
+    assert all(c.problem() is None for c in batched)
+    assert outcome(batched) == pytest.approx(outcome(reference), abs=0.15)

@@ -1,3 +1,4 @@
+import dataclasses
 import io
 import math
 
@@ -16,6 +17,7 @@ from fooling_gui.core.encodings import (
     render_cppns,
     render_one_large,
 )
+from fooling_gui.core.encodings.cppn_render import PixelRule
 from fooling_gui.core.errors import FoolingError
 
 INPUTS = tuple(CppnNode(i, "input", None) for i in range(4))
@@ -73,10 +75,11 @@ def test_hidden_nodes_chain_and_dead_ends_do_not_matter():
 def test_hsv_and_hls_outputs_become_rgb():
     # Constant outputs via the bias: h = 0, s = 1, v = 1 is pure red in HSV.
     red_hsv = genome(["linear"] * 3, conns=[(BIAS, 5, 3.0), (BIAS, 6, 3.0)])
-    assert render_cppns([red_hsv], (2, 2), "hsv")[0, :, 0, 0].tolist() == [1.0, 0.0, 0.0]
+    assert render_cppns([red_hsv], (2, 2), PixelRule(colour_space="hsv"))[0, :, 0, 0].tolist() \
+        == [1.0, 0.0, 0.0]
     # h = 1/3 (green), l = 1/2, s = 1 in HLS.
     green_hls = genome(["linear"] * 3, conns=[(BIAS, 4, 1.0), (BIAS, 5, 1.5), (BIAS, 6, 3.0)])
-    assert render_cppns([green_hls], (2, 2), "hls")[0, :, 0, 0].tolist() == pytest.approx(
+    assert render_cppns([green_hls], (2, 2), PixelRule(colour_space="hls"))[0, :, 0, 0].tolist() == pytest.approx(
         [0.0, 1.0, 0.0], abs=1e-6)
 
 
@@ -99,7 +102,10 @@ def test_pixel_chunking_does_not_change_the_image():
 
 
 def test_same_genome_looks_alike_at_28_and_256_pixels():
+    # Smooth coordinates: a low-frequency pattern, nearly the same after downsampling
+    # (the paper's pixel coordinates: test_paper_operators).
     enc, pop = evolved(1, n=16, generations=10, seed=3)
+    enc = CppnEncoding(1, enc.size, dataclasses.replace(enc.params, coordinates="smooth"))
     small = enc.render(pop, (28, 28))
     down = F.adaptive_avg_pool2d(enc.render(pop, (256, 256)), (28, 28))
     same = (down - small).abs().mean().item()
@@ -113,12 +119,13 @@ def test_one_large_image_is_rendered_in_chunks_as_uint8():
     assert image.shape == (4000, 4000, 1) and image.dtype == np.uint8
     assert image[123, 0, 0] == 255 and image[3999, 1999, 0] == 0
     assert np.all(image[:, 0] == image[:, -1])
-    _, pop = evolved(3, n=1)
-    enc = CppnEncoding(3)
+    enc, pop = evolved(3, n=1)
+    enc = CppnEncoding(3, (64, 48))
     expected = torch.round(enc.render(pop, (64, 48))[0] * 255).permute(1, 2, 0).to(torch.uint8)
-    large = render_one_large(pop[0], (64, 48), budget_bytes=4096)
-    assert np.abs(large.astype(int) - expected.numpy().astype(int)).max() <= 1
-    assert enc.render_large(pop[0], (64, 48)).shape == (64, 48, 3)
+    large = render_one_large(pop[0], (64, 48), enc.pixel_rule, budget_bytes=4096,
+                             evaluation=enc.params.evaluation)
+    assert np.array_equal(large, expected.numpy())
+    assert np.array_equal(enc.render_large(pop[0], (64, 48)), large)
 
 
 def test_pack_unpack_and_json_give_identical_renders():

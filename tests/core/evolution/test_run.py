@@ -88,3 +88,16 @@ def test_snapshot_carries_new_stats_once_and_copies(lenet):
     run.archive.images[:] = 0
     assert snap2.elite_images.any()  # the snapshot kept its own copy
     assert snap2.offspring.shape[0] == 10
+
+
+def test_bench_split_times_every_stage_of_the_loop():
+    from fooling_gui.core.evolution.benchmark import benchmark
+    from fooling_gui.core.evolution.stage_clock import STAGES
+    from fooling_gui.core.models import load_model
+
+    run = EvolutionRun(RunConfig(encoding="cppn", batch=16, generations=10**6, seed=0),
+                       classifier=load_model("lenet"))
+    result = benchmark(run, seconds=0.6, slices=1, split=True)
+    assert set(result.split) == {*STAGES, "generations"} and result.split["generations"] >= 2
+    assert all(result.split[s] > 0 for s in ("ask", "plan", "render", "score", "tell"))
+    assert run.clock is None  # the loop is left unmeasured afterwards

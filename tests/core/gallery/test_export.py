@@ -57,5 +57,5 @@ def test_unwritable_destination_is_one_sentence(tmp_path):
     blocker.write_text("x")
     with pytest.raises(FoolingError, match="is a file"):
         export_gallery(_elites(1), _prov(), blocker)
-    with pytest.raises(FoolingError, match="Cannot write"):
+    with pytest.raises(FoolingError, match="cannot be written.*is a file, not a folder"):
         export_gallery(_elites(1), _prov(), blocker / "sub" / "g")

@@ -63,6 +63,16 @@ def run(args: argparse.Namespace) -> int:
                        random_init=args.random_init, ten_crop=ten_crop,
                        eval_batch=eval_batch, preset=args.preset,
                        encoding_params=params)
+    check_run_memory(classifier, config)
+    with progress(total=args.seconds, desc="bench", quiet=args.quiet,
+                  bar_format=TIME_BAR) as bar:
+        def on_progress(phase: str, elapsed: float, expected: float) -> None:
+            # The bar counts seconds towards the expected end (a slow model's last
+            # generation runs past --seconds), so the time left holds.
+            set_time_progress(bar, f"bench: {phase}", elapsed, expected)
+
+        result = benchmark(EvolutionRun(config, classifier=classifier), seconds=args.seconds,
+                           split=args.split, on_progress=on_progress)
     if args.json:
         print_json(result.to_dict())
     else:

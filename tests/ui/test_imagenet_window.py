@@ -35,6 +35,9 @@ def test_a_1000_class_run_fills_the_grid_filters_penguins_and_plots_bands(qtbot,
     view = window.evolution
     view.load_initial(model="efficientnet_lite0", encoding="cppn", seed=0, interactive=False)
     view.controls.set_batch(8)
+    # Centre crops: a generation is one forward pass, so the pause below is taken at the
+    # generation's end, where other jobs run (a pause inside a long step holds the worker).
+    view.controls.advanced.apply("paper", {"crops": "centre"})
     qtbot.waitUntil(lambda: view.model_info is not None, timeout=TIMEOUT)
     view.start()
     qtbot.waitUntil(lambda: view.frame is not None and view.frame.snapshot.generation >= 1,

@@ -45,7 +45,11 @@ class EliteArchive:
         self.confidences = np.full(n, -1.0, dtype=np.float64)  # -1: empty cell
         self.generations = np.full(n, -1, dtype=np.int64)
         self._images = np.zeros((n, *image_shape), dtype=np.uint8)
-        # Bumped whenever a cell's stored image changes, so viewers redraw only those.
+        # Change counters, so a frame can carry only what changed since an earlier one:
+        # ``version`` counts the changes (a tell that improves a cell, a draw); each cell
+        # keeps the version of its last new elite and of its last stored image (0: never).
+        self.version = 0
+        self.elite_versions = np.zeros(n, dtype=np.int64)
         self.image_versions = np.zeros(n, dtype=np.int64)
         # Cells whose image is drawn only when someone looks (see ``images``).
         self._stale: set[int] = set()
@@ -59,11 +63,10 @@ class EliteArchive:
         self.draw_pending()
         return self._images
 
-    @property
-    def images_as_drawn(self) -> np.ndarray:
-        """The stored images without drawing: a pending cell shows its previous elite
-        (or black); :attr:`image_versions` says which image each cell holds."""
-        return self._images
+    def images_of(self, cells: np.ndarray) -> np.ndarray:
+        """A copy of the stored images of ``cells``, without drawing: a pending cell
+        still holds its previous elite (or black)."""
+        return self._images[cells]
 
     @property
     def pending(self) -> int:
@@ -83,7 +86,22 @@ class EliteArchive:
         if cells:
             self._images[cells] = self._draw([self.genomes[c] for c in cells])
             self._stale.difference_update(cells)
-            self.image_versions[cells] += 1
+            self.version += 1
+            self.image_versions[cells] = self.version
+
+    def changed_since(self, version: int | None) -> tuple[np.ndarray, np.ndarray]:
+        """``(cells with a new elite, cells with a new image)`` since ``version`` (None:
+        since the start, i.e. every filled cell and every drawn image). A cell whose new
+        elite is not drawn yet is in the first array only; its image follows once drawn.
+        Reads only: asking twice gives the same answer."""
+        filled = self.generations >= 0
+        drawn = filled.copy()
+        if self._stale:
+            drawn[list(self._stale)] = False
+        if version is None:
+            return np.flatnonzero(filled), np.flatnonzero(drawn)
+        return (np.flatnonzero(filled & (self.elite_versions > version)),
+                np.flatnonzero(drawn & (self.image_versions > version)))
 
     def __len__(self) -> int:
         return len(self.class_indices)
@@ -93,10 +111,12 @@ class EliteArchive:
         """Indices of cells that hold an elite."""
         return np.flatnonzero(self.generations >= 0)
 
-    def tell(self, genomes: Sequence[Genome], probabilities: np.ndarray, generation: int,
+    def tell(self, genomes: Sequence[Genome], probabilities: np.ndarray, generation: int, *,
              images: Callable[[np.ndarray], np.ndarray] | None = None,
              draw: Callable[[list[Genome]], np.ndarray] | None = None) -> np.ndarray:
         """Offer a scored batch to every cell; returns the cells that improved.
+
+        The winners' images come from exactly one of ``images`` and ``draw``.
 
         Args:
             genomes: the batch's genomes.
@@ -104,11 +124,16 @@ class EliteArchive:
             generation: the generation the batch belongs to.
             images: maps batch indices to their ``(k, H, W, C)`` uint8 images; only
                 winners are converted, which matters for 256×256 colour images.
-            draw: instead of ``images``: renders a list of genomes as uint8 images,
-                called only when :attr:`images` is read. Early in a 1000-class run
-                hundreds of cells improve every generation; most are beaten again
-                before anyone looks.
+            draw: renders a list of genomes as uint8 images, called only when an image
+                is looked at (:attr:`images`, :meth:`draw_pending`, :meth:`elite`).
+                Early in a 1000-class run hundreds of cells improve every generation;
+                most are beaten again before anyone looks.
+
+        Raises:
+            TypeError: neither or both of ``images`` and ``draw`` were given.
         """
+        if (images is None) == (draw is None):
+            raise TypeError("EliteArchive.tell takes exactly one image source: images or draw.")
         if self._all_classes:
             per_cell = probabilities  # no copy of a (400, 1000) array per generation
         else:
@@ -120,6 +145,8 @@ class EliteArchive:
             rows = best_row[improved]
             self.confidences[improved] = best[improved]
             self.generations[improved] = generation
+            self.version += 1
+            self.elite_versions[improved] = self.version
             if draw is not None:
                 self._draw = draw
                 self._stale.update(int(c) for c in improved)
@@ -127,7 +154,7 @@ class EliteArchive:
                 unique_rows, inverse = np.unique(rows, return_inverse=True)
                 self._stale.difference_update(int(c) for c in improved)
                 self._images[improved] = images(unique_rows)[inverse]
-                self.image_versions[improved] += 1
+                self.image_versions[improved] = self.version
             self.probabilities[improved] = probabilities[rows]
             for cell, row in zip(improved, rows):
                 self.genomes[cell] = genomes[row]

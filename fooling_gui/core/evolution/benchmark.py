@@ -45,7 +45,7 @@ def benchmark(run: EvolutionRun, seconds: float = 10.0, slices: int = 3,
         seconds: total time budget, shared equally by loop and forward pass.
         slices: alternations of loop and forward timing.
         split: also time each stage of the loop (ask/mutate, plan, render, score, tell)
-            and a snapshot of the run as the window takes them; the device is waited
+            and a frame of the run as the window takes them; the device is waited
             for at each stage boundary, which costs a little throughput on a GPU.
         on_progress: ``(phase, elapsed_s, expected_total_s)`` after every generation and
             forward pass. A slice ends only after a whole generation, so with a slow
@@ -127,16 +127,19 @@ def benchmark(run: EvolutionRun, seconds: float = 10.0, slices: int = 3,
 
 def _split(run: EvolutionRun, seconds: float) -> dict:
     """Milliseconds per generation in each stage, over ``seconds`` of stepping, with one
-    snapshot per generation (as the window takes them at most)."""
+    frame per generation (as the window takes them at most: draw up to 64 pending
+    elites, then what changed since the last frame)."""
     clock = StageClock(run.classifier.device)
     run.clock = clock
     generations = 0
+    cursor = None
     start = time.perf_counter()
     try:
         while generations < 2 or time.perf_counter() - start < seconds:
             run.step()
             clock.start()
-            run.snapshot(max_draw=64, offspring=False)
+            run.archive.draw_pending(64)
+            cursor = run.frame(cursor, offspring=False).cursor
             clock.lap("snapshot")
             generations += 1
     finally:

@@ -172,7 +172,6 @@ def restore_run(saved: SavedRun, classifier=None, device: str | None = None) -> 
     run.generation = state["generation"]
     run.evaluations = state["evaluations"]
     run.wall_seconds = float(state["wall_seconds"])
-    run._pending_from = 0
     return run
 
 

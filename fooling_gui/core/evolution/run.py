@@ -2,6 +2,9 @@
 
 ``EvolutionRun`` is driven one generation at a time by whoever owns it: the CLI in
 a loop, the GUI worker between pause/stop checks, the kiosk at a visible pace.
+:meth:`EvolutionRun.step` is ``ask`` → :meth:`~EvolutionRun.evaluate` → ``tell``, in
+pyribs' style; the two halves refuse to be called out of order. Views read the run
+through :meth:`EvolutionRun.frame`, which changes nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from ..errors import FoolingError
 from ..images import quantize_, to_uint8
 from .archive import EliteArchive
 from .config import RunConfig
-from .snapshot import Snapshot
+from .snapshot import FrameCursor, Snapshot
 from .stats import GenerationStats
 
 OFFSPRING_PREVIEW = 64  # offspring kept for the "current generation" view
@@ -79,8 +82,8 @@ class EvolutionRun:
         # Render only what the network sees, when that is a centre crop.
         self.render_window = getattr(classifier, "crop_window", None)
         self._offspring_best = np.zeros(0, dtype=np.float32)
-        self._pending_improved: set[int] = set()
-        self._pending_from = 0  # index into history of the first stats not yet in a snapshot
+        self._asked: list | None = None  # offspring asked for and not told yet
+        self._asked_at = 0.0
         self.clock = None  # a StageClock while bench --split measures the stages
         # Scores offspring elsewhere when set (core.cluster: Ray actors): an object with
         # ``evaluate(genomes, archive) -> (probabilities, winner_images | None)``.
@@ -141,45 +144,87 @@ class EvolutionRun:
         with torch.inference_mode():
             return to_uint8(quantize_(self.encoding.render(genomes, self.image_size)))
 
+    def ask(self) -> list:
+        """The next generation's offspring (random genomes for generation 0).
+
+        Raises:
+            RuntimeError: the last offspring asked for were not told yet.
+        """
+        if self._asked is not None:
+            raise RuntimeError("ask() was called again before tell(): score the offspring "
+                               "asked for first.")
+        self._asked_at = time.perf_counter()
+        with torch.inference_mode():
+            self._asked = self._offspring_genomes(self.generation + 1)
+        return self._asked
+
+    def tell(self, probabilities: np.ndarray, *,
+             images: Callable[[np.ndarray], np.ndarray] | None = None,
+             draw: Callable[[list], np.ndarray] | None = None) -> GenerationStats:
+        """Offer the asked offspring's scores to the archive; ends the generation.
+
+        Args:
+            probabilities: ``(batch, n_classes)`` softmax of the asked offspring's 8-bit
+                images, in the order asked.
+            images: maps offspring rows to their uint8 images (only winners are asked);
+            draw: or renders genomes as uint8 images, only when an image is looked at.
+                Exactly one of the two (see :meth:`EliteArchive.tell`).
+
+        Raises:
+            RuntimeError: nothing was asked for.
+        """
+        if self._asked is None:
+            raise RuntimeError("tell() was called without ask(): ask for offspring first.")
+        genomes = self._asked
+        generation = self.generation + 1
+        with torch.inference_mode():
+            improved = self.archive.tell(genomes, probabilities, generation,
+                                         images=images, draw=draw)
+        self._asked = None
+        self.generation = generation
+        self.evaluations += len(genomes)
+        self.wall_seconds += time.perf_counter() - self._asked_at
+        stats = GenerationStats.of(self.archive.confidences, generation, self.evaluations,
+                                   self.wall_seconds, int(improved.size))
+        self.history.append(stats)
+        return stats
+
     def step(self) -> GenerationStats:
         """Run one generation (the random start when nothing is evaluated yet)."""
-        start = time.perf_counter()
-        generation = self.generation + 1
         clock = self.clock
         if clock is not None:
             clock.start()
             if hasattr(self.encoding, "clock"):
                 self.encoding.clock = clock  # it reads off the plan's share of render
-        with torch.inference_mode():
-            genomes = self._offspring_genomes(generation)
-            if clock is not None:
-                clock.lap("ask")
-            if self.evaluator is None:
-                images, probs = self.evaluate(genomes)
-                winners = None if self.render_window is not None else (
-                    lambda rows: to_uint8(images[torch.as_tensor(rows)]))
-            else:  # scored elsewhere: only the images of rows that may win come back
-                images = None
-                probs, winners = self.evaluator.evaluate(genomes, self.archive)
-            if winners is not None:
-                improved = self.archive.tell(genomes, probs, generation, winners)
-            else:  # only the crop was rendered: draw whole elites when they are looked at
-                improved = self.archive.tell(genomes, probs, generation, draw=self._draw_full)
-            k = min(OFFSPRING_PREVIEW, len(genomes))
-            # Converted (or re-rendered) only when a snapshot asks for them.
-            self._offspring = None
-            self._offspring_genomes_kept = genomes[:k]
-            self._offspring_images_kept = images[:k] if images is not None and winners else None
-            self._offspring_best = probs[:k][:, self.archive.class_indices].max(axis=1)
+        genomes = self.ask()
+        if clock is not None:
+            clock.lap("ask")
+        try:
+            with torch.inference_mode():
+                if self.evaluator is None:
+                    images, probs = self.evaluate(genomes)
+                    winners = None if self.render_window is not None else (
+                        lambda rows: to_uint8(images[torch.as_tensor(rows)]))
+                else:  # scored elsewhere: only the images of rows that may win come back
+                    images = None
+                    probs, winners = self.evaluator.evaluate(genomes, self.archive)
+        except BaseException:
+            # Stopped (or failed) mid-generation: the next step asks anew, from the
+            # generator as it is now, as a run saved at this point would on resuming.
+            self._asked = None
+            raise
+        if winners is not None:
+            stats = self.tell(probs, images=winners)
+        else:  # only the crop was rendered: draw whole elites when they are looked at
+            stats = self.tell(probs, draw=self._draw_full)
+        k = min(OFFSPRING_PREVIEW, len(genomes))
+        # Converted (or re-rendered) only when a frame asks for them.
+        self._offspring = None
+        self._offspring_genomes_kept = genomes[:k]
+        self._offspring_images_kept = images[:k] if images is not None and winners else None
+        self._offspring_best = probs[:k][:, self.archive.class_indices].max(axis=1)
         if clock is not None:
             clock.lap("tell")
-        self.generation = generation
-        self.evaluations += len(genomes)
-        self.wall_seconds += time.perf_counter() - start
-        self._pending_improved.update(int(c) for c in improved)
-        stats = GenerationStats.of(self.archive.confidences, generation, self.evaluations,
-                                   self.wall_seconds, int(improved.size))
-        self.history.append(stats)
         return stats
 
     def iterate(self) -> Iterator[GenerationStats]:
@@ -227,22 +272,30 @@ class EvolutionRun:
     def _no_offspring(self) -> np.ndarray:
         return np.zeros((0, *self.spec.image_size, self.spec.channels), dtype=np.uint8)
 
-    def snapshot(self, max_draw: int | None = None, offspring: bool = True) -> Snapshot:
-        """A frozen picture of the run; consumes the changes since the last snapshot.
+    @property
+    def cursor(self) -> FrameCursor:
+        """Where the run stands now, as a frame's ``since``."""
+        return FrameCursor(self.archive.version, len(self.history))
+
+    def frame(self, since: FrameCursor | None = None, offspring: bool = True) -> Snapshot:
+        """What changed since ``since`` (None: everything), as a frozen frame.
+
+        Only reads: the run goes on exactly as without it, and two calls with the same
+        ``since`` return the same frame. Elites told with ``draw`` are not drawn here
+        (:meth:`EliteArchive.draw_pending` does that); an undrawn elite's image comes
+        in the first frame after it was drawn.
 
         Args:
-            max_draw: draw at most this many pending elite images now (None: all);
-                the rest keep their previous image and come in later snapshots.
+            since: the ``cursor`` of the consumer's last frame.
             offspring: include the latest offspring (for AlexNet that re-renders 64
                 whole images, about half a second on a CPU); without, they are empty.
         """
-        pending = self.archive.draw_pending(max_draw)
-        new_stats = tuple(self.history[self._pending_from:])
-        self._pending_from = len(self.history)
-        improved = np.array(sorted(self._pending_improved), dtype=np.int64)
-        self._pending_improved.clear()
         a = self.archive
+        improved, image_cells = a.changed_since(None if since is None else since.archive_version)
+        start = 0 if since is None else min(since.history_length, len(self.history))
         return Snapshot(
+            since=since,
+            cursor=self.cursor,
             model_label=self.spec.label,
             encoding=self.config.encoding,
             generation=self.generation,
@@ -253,11 +306,11 @@ class EvolutionRun:
             class_names=tuple(a.class_names[k] for k in a.class_indices),
             confidences=a.confidences.copy(),
             elite_generations=a.generations.copy(),
-            elite_images=a.images_as_drawn.copy(),
-            image_versions=a.image_versions.copy(),
-            pending_images=pending,
+            image_cells=image_cells,
+            images=a.images_of(image_cells),
             improved=improved,
-            new_stats=new_stats,
+            pending_images=a.pending,
+            new_stats=tuple(self.history[start:]),
             offspring=self._offspring_preview() if offspring else self._no_offspring(),
             offspring_best=self._offspring_best.copy() if offspring else np.zeros(0, np.float32),
             finished=self.finished,

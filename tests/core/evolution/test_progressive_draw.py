@@ -1,4 +1,5 @@
-"""A many-class run's snapshot draws only some pending elite images; the rest follow.
+"""A many-class run draws its elite images when asked, some at a time; frames bring
+each image once it is drawn.
 
 Elites are drawn lazily when the network sees only a centre crop (ImageNet models);
 a LeNet shown the centre 28×28 of 32×32 images stands in for AlexNet here.
@@ -31,21 +32,24 @@ def started_run(classifier) -> EvolutionRun:
     return run
 
 
-def test_snapshot_draws_at_most_max_draw_images_and_catches_up(cropping_lenet):
+def test_frames_bring_each_elite_image_once_drawn(cropping_lenet):
     run = started_run(cropping_lenet)
-    first = run.snapshot(max_draw=4)
-    assert first.pending_images == 6
-    # The four drawn cells hold their elite; the others are still black, version 0.
-    assert np.all(first.image_versions[:4] == 1) and np.all(first.image_versions[4:] == 0)
-    assert first.elite_images[4:].max() == 0
+    first = run.frame()
+    assert first.pending_images == 10 and first.image_cells.size == 0
+    assert list(first.improved) == list(range(10))  # their scores are there at once
+    run.archive.draw_pending(4)
+    second = run.frame(first.cursor)
+    assert second.pending_images == 6 and list(second.image_cells) == [0, 1, 2, 3]
     drawn = run._draw_full([run.archive.genomes[c] for c in range(4)])
-    assert np.array_equal(first.elite_images[:4], drawn)
-    assert run.snapshot(max_draw=4).pending_images == 2
-    full = run.snapshot()
-    assert full.pending_images == 0 and np.all(full.image_versions == 1)
+    assert np.array_equal(second.images, drawn)
+    assert second.improved.size == 0  # no new elite since the first frame
+    run.archive.draw_pending()
+    third = run.frame(second.cursor)
+    assert third.pending_images == 0 and list(third.image_cells) == list(range(4, 10))
     # Drawn late or all at once, an elite's picture is the same.
-    assert np.array_equal(started_run(cropping_lenet).snapshot().elite_images,
-                          full.elite_images)
+    at_once = started_run(cropping_lenet)
+    at_once.archive.draw_pending()
+    assert np.array_equal(at_once.frame().images, np.concatenate([second.images, third.images]))
 
 
 def test_inspecting_one_elite_draws_only_that_one(cropping_lenet):
@@ -57,9 +61,9 @@ def test_inspecting_one_elite_draws_only_that_one(cropping_lenet):
     assert len(run.archive.elites()) == 10 and run.archive.pending == 0
 
 
-def test_a_snapshot_can_leave_out_the_offspring(cropping_lenet):
+def test_a_frame_can_leave_out_the_offspring(cropping_lenet):
     run = started_run(cropping_lenet)
-    lean = run.snapshot(offspring=False)
+    lean = run.frame(offspring=False)
     assert lean.offspring.shape == (0, 32, 32, 1) and lean.offspring_best.size == 0
-    full = run.snapshot()
+    full = run.frame()
     assert full.offspring.shape[0] == 20 and full.offspring_best.size == 20

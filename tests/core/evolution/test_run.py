@@ -1,4 +1,4 @@
-"""The MAP-Elites loop on a real (small) model: seeding, resuming, budgets, snapshots."""
+"""The MAP-Elites loop on a real (small) model: seeding, resuming, budgets."""
 
 import numpy as np
 import pytest
@@ -73,21 +73,6 @@ def test_not_a_run_file_is_one_sentence(tmp_path):
 def test_unknown_class_is_refused(lenet):
     with pytest.raises(FoolingError, match="Class 12 does not exist"):
         EvolutionRun(RunConfig(classes=(3, 12)), classifier=lenet)
-
-
-def test_snapshot_carries_new_stats_once_and_copies(lenet):
-    run = EvolutionRun(RunConfig(batch=10, generations=5, seed=0, classes=(1, 7)),
-                       classifier=lenet)
-    run.step(), run.step()
-    snap = run.snapshot()
-    assert [s.generation for s in snap.new_stats] == [0, 1]
-    assert snap.class_names == ("1", "7") and snap.elite_images.shape == (2, 28, 28, 1)
-    run.step()
-    snap2 = run.snapshot()
-    assert [s.generation for s in snap2.new_stats] == [2]
-    run.archive.images[:] = 0
-    assert snap2.elite_images.any()  # the snapshot kept its own copy
-    assert snap2.offspring.shape[0] == 10
 
 
 def test_bench_split_times_every_stage_of_the_loop():

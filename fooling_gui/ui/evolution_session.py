@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,16 +18,18 @@ import numpy as np
 import torch
 
 from ..core.errors import FoolingError
-from ..core.evolution import EvolutionRun, RunConfig, Snapshot
+from ..core.evolution import EvolutionRun, FrameCursor, RunConfig, Snapshot
 from ..core.images import from_uint8, quantize, to_uint8
 from .responsiveness import is_heavy, limit_torch_threads_in_this_thread, worker_torch_threads
 
 TOP_K = 5
 MAX_FRAME_GAP_S = 3.0
 #: Elite images drawn per live frame at most: about a screenful of tiles. A new
-#: 1000-class ImageNet run then shows its first frame in a fraction of a second and
-#: fills in the rest over the next frames, instead of drawing all 1000 (seconds).
+#: 1000-class centre-crop ImageNet run (elites drawn only when looked at) then shows its
+#: first frame in a fraction of a second and fills in the rest over the next frames,
+#: instead of drawing all 1000 (seconds) before any frame.
 FRAME_DRAW_LIMIT = 96
+DRAW_CHUNK = 16  # elites drawn between looks at pause and stop
 
 
 @dataclass(frozen=True)
@@ -357,45 +359,70 @@ class EvolutionSession:
         return (f"{run.spec.label} · {run.config.encoding} · seed {run.config.seed}, "
                 f"generation {max(run.generation, 0):,}")
 
+    # (run_id, cursor) of the last frame this session built: the next frame of that run
+    # carries only what changed since. Frames are built only when sent at once (see
+    # JobControl.emit_due), so the view holds that cursor too, unless a frame was
+    # dropped on the way; it then asks for a whole frame (see Snapshot.follows).
+    _sent: tuple[int, FrameCursor] | None = None
+
     def _step_until_done(self, control, run: EvolutionRun, model: ModelInfo,
                          replay_history: bool = False) -> Iterator[RunFrame]:
+        """Step ``run`` and yield its frames; the first is whole when the view takes the
+        run up afresh (``replay_history``: "Back to the previous run") or the run is new."""
         run_id = self.run_id
         base_interval = control.interval_s
-        if replay_history:  # the view starts this run afresh: send all it has done
-            frame = self._frame(run_id, run, model, max_draw=FRAME_DRAW_LIMIT,
-                                offspring=self.offspring_wanted)
-            yield replace(frame, snapshot=replace(frame.snapshot, new_stats=tuple(run.history)))
+        if replay_history:
+            yield self._frame(run_id, run, model, max_draw=FRAME_DRAW_LIMIT,
+                              offspring=self.offspring_wanted, whole=True, control=control)
         while not run.finished:
             with self._gate:
                 run.step()
-            # Snapshots copy every elite and consume the pending history, so one is
-            # built only when it will be sent at once (see JobControl.emit_due).
-            if not control.emit_due():
+            if not control.emit_due():  # it would wait: its changes go in a later frame
                 yield None
                 continue
             start = time.perf_counter()
-            with self._gate:
-                frame = self._frame(run_id, run, model, max_draw=FRAME_DRAW_LIMIT,
-                                    offspring=self.offspring_wanted)
-            # A snapshot draws (some of) the elites improved since the last one and copies
-            # all of them (1000 ImageNet elites: 200 MB each time), so
-            # frames are spaced to keep that near a fifth of the worker's time — but
-            # never more than MAX_FRAME_GAP_S apart, so the view stays alive.
+            frame = self._frame(run_id, run, model, max_draw=FRAME_DRAW_LIMIT,
+                                offspring=self.offspring_wanted, control=control)
+            # A frame draws up to FRAME_DRAW_LIMIT pending elites (a centre-crop ImageNet
+            # run: 0.1-0.5 s), so frames are spaced to keep that near a fifth of the
+            # worker's time — but never more than MAX_FRAME_GAP_S apart, so the view
+            # stays alive. Without drawing, a frame costs milliseconds and this is moot.
             cost = time.perf_counter() - start
             control.interval_s = min(MAX_FRAME_GAP_S, max(base_interval, 4.0 * cost))
             yield frame
         return self._frame(run_id, run, model)
 
     def _frame(self, run_id: int, run: EvolutionRun, model: ModelInfo,
-               max_draw: int | None = None, offspring: bool = True) -> RunFrame:
-        return RunFrame(run_id, run.snapshot(max_draw, offspring), model, run.config,
-                        self.seeded_from, self.describe_previous())
+               max_draw: int | None = None, offspring: bool = True,
+               whole: bool = False, control=None) -> RunFrame:
+        """The run's frame since the last one built for it (whole for a run not sent
+        before, or when asked); draws up to ``max_draw`` pending elites first (None: all).
 
-    def current_frame(self) -> RunFrame | None:
-        """A snapshot of the current run (all history the GUI has not seen yet)."""
+        With the run job's ``control``, the drawing stops early once a pause or stop is
+        asked (the rest come in later frames): a pause taken inside the drawing would
+        hold the worker thread, and the inspector could not answer.
+        """
+        archive = run.archive
+        left = archive.pending if max_draw is None else min(max_draw, archive.pending)
+        while left > 0 and not (control is not None
+                                and (control.paused or control.stop_requested)):
+            archive.draw_pending(min(DRAW_CHUNK, left))
+            left -= DRAW_CHUNK
+        sent = self._sent
+        since = sent[1] if sent is not None and sent[0] == run_id and not whole else None
+        snapshot = run.frame(since, offspring)
+        self._sent = (run_id, snapshot.cursor)
+        return RunFrame(run_id, snapshot, model, run.config, self.seeded_from,
+                        self.describe_previous())
+
+    def current_frame(self, whole: bool = False) -> RunFrame | None:
+        """The current run's frame with every pending elite drawn: what changed since
+        the last frame, or everything (``whole``: for a view that starts afresh or
+        missed a frame)."""
         if self.run is None:
             return None
-        return self._frame(self.run_id, self.run, ModelInfo.of(self.run.classifier))
+        return self._frame(self.run_id, self.run, ModelInfo.of(self.run.classifier),
+                           whole=whole)
 
     def reset(self) -> None:
         self.run = None

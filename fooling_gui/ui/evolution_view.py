@@ -73,6 +73,8 @@ class EvolutionView(QWidget):
         self.classes: tuple[int, ...] | None = None
         self.frame = None  # the last RunFrame drawn
         self.run_id = -1
+        self._cursor = None  # the drawn frames' cursor: the next frame must follow it
+        self._whole_frame_asked = False
         self.snapshots_drawn = 0
         self.errors: list[str] = []
         self._pending_start = False
@@ -347,6 +349,7 @@ class EvolutionView(QWidget):
         self.worker.reset()
         self.frame = None
         self.run_id = -1
+        self._cursor = None
         self.grid.reset_cells(np.zeros(0, dtype=np.int64), ())
         self.plot.reset(())
         self.offspring.clear()
@@ -401,19 +404,33 @@ class EvolutionView(QWidget):
 
     # -- drawing -------------------------------------------------------------------
     def draw(self, frame) -> None:
-        """Draw one RunFrame: the only way run data reaches the widgets."""
+        """Draw one RunFrame: the only way run data reaches the widgets.
+
+        Frames carry what changed since the previous one; one that does not follow the
+        last drawn (a frame lost on the way, a view that came late) is not drawn, and a
+        whole frame is asked for instead.
+        """
         snap = frame.snapshot
-        if frame.run_id != self.run_id:
+        new_run = frame.run_id != self.run_id
+        if not snap.follows(None if new_run else self._cursor):
+            if not self._whole_frame_asked:
+                self._whole_frame_asked = True
+                self.worker.request_frame(whole=True)
+            return
+        self._whole_frame_asked = False
+        self._cursor = snap.cursor
+        if new_run:
             self.run_id = frame.run_id
             self.grid.reset_cells(snap.class_indices, snap.class_names)
-            self.plot.reset(snap.class_names)
-            if self.grid.filter_edit.text().strip():  # a filter kept across runs
-                self.plot.emphasise(self.grid.shown_cells())
             self.offspring.clear()
             self.inspector.clear()
             if self.worker.state == RUNNING:
                 self.controls.set_state(RUNNING, f"Evolving from {frame.seeded_from}"
                                         if frame.seeded_from else "")
+        if new_run or snap.whole:  # a whole frame brings the whole history again
+            self.plot.reset(snap.class_names)
+            if self.grid.filter_edit.text().strip():  # a filter kept across runs
+                self.plot.emphasise(self.grid.shown_cells())
         if self.frame is None or frame.previous_run != self.frame.previous_run:
             self.previous_run_changed.emit(frame.previous_run)
         self.frame = frame

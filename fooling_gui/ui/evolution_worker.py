@@ -31,7 +31,8 @@ class EvolutionWorker(QObject):
     """Starts, pauses and stops runs and answers the inspector, off the GUI thread.
 
     Signals:
-        frame(RunFrame): the latest picture of the run (≤ ~30 per second).
+        frame(RunFrame): what changed in the run since the previous frame (≤ ~30 per
+            second; see :meth:`Snapshot.follows` and :meth:`request_frame`).
         state_changed(str): one of ``idle``, ``loading``, ``running``, ``paused``,
             ``stopped``, ``finished``.
         model_ready(ModelInfo): a model was loaded (answer to :meth:`load_model`).
@@ -54,6 +55,9 @@ class EvolutionWorker(QObject):
         self._session = session or EvolutionSession()  # used only inside jobs
         self._runner = JobRunner("evolution", self)
         self._run_job: Job | None = None
+        # The job whose frames are drawn: the last run started, still after a stop (its
+        # last frames may be on their way), until another run starts or a reset.
+        self._framing_job: Job | None = None
         self.state = IDLE
         # Leave a core to the GUI thread on small machines (measured: lower latency,
         # same throughput on 2 cores); applies to this worker thread only. Each run
@@ -80,7 +84,7 @@ class EvolutionWorker(QObject):
         self._stop_run_job()
         self._set_state(LOADING)
         job = self._runner.submit(method, *args, name=name)
-        self._run_job = job
+        self._run_job = self._framing_job = job
         job.yielded.connect(lambda frame, j=job: self._on_frame(j, frame))
         job.returned.connect(lambda frame, j=job: self._on_returned(j, frame))
         job.failed.connect(lambda message, j=job: self._on_run_failed(j, message))
@@ -106,6 +110,7 @@ class EvolutionWorker(QObject):
     def reset(self) -> None:
         """Stop and forget the run."""
         self._stop_run_job()
+        self._framing_job = None
         self._submit(self._session.reset)
         self._set_state(IDLE)
 
@@ -144,9 +149,11 @@ class EvolutionWorker(QObject):
         shown). A plain flag the running job reads between generations."""
         self._session.offspring_wanted = bool(wanted)
 
-    def request_frame(self) -> None:
-        """Ask for a fresh frame of the current run (e.g. after the view was rebuilt)."""
-        self._submit(self._session.current_frame).returned.connect(self._emit_frame)
+    def request_frame(self, whole: bool = False) -> None:
+        """Ask for a frame of the current run with every pending elite drawn: what
+        changed since the last frame, or everything (``whole``: a view that starts
+        afresh, or one that missed a frame)."""
+        self._submit(self._session.current_frame, whole).returned.connect(self._emit_frame)
 
     def _emit_frame(self, frame) -> None:
         if frame is not None:
@@ -154,7 +161,7 @@ class EvolutionWorker(QObject):
 
     def shutdown(self, timeout_ms: int = 5000) -> bool:
         """Stop everything and join the worker thread (call on close)."""
-        self._run_job = None
+        self._run_job = self._framing_job = None
         return self._runner.shutdown(timeout_ms)
 
     # -- internals -----------------------------------------------------------------
@@ -175,9 +182,9 @@ class EvolutionWorker(QObject):
             self.state_changed.emit(state)
 
     def _on_frame(self, job: Job, frame) -> None:
-        if job is not self._run_job:
+        if job is not self._framing_job:
             return  # a frame from a run that was just replaced
-        if self.state == LOADING:
+        if job is self._run_job and self.state == LOADING:
             self._set_state(RUNNING)
         self.frame.emit(frame)
 

@@ -5,11 +5,16 @@ either returns a value (a short request: "score this image") or is a generator t
 yields between steps (a long job: "evolve", "optimise", "attack")::
 
     def evolve(control, run):
+        cursor = None
         while not run.finished:
             run.step()
-            # Build the expensive snapshot only when it will be drawn.
-            yield run.snapshot() if control.emit_due() else None
-        return run.snapshot()
+            if control.emit_due():  # build a frame only when it will be sent at once
+                frame = run.frame(cursor)  # what changed since the last frame sent
+                cursor = frame.cursor
+                yield frame
+            else:
+                yield None
+        return run.frame(cursor)
 
     runner = JobRunner(parent=window)          # one worker thread, started now
     job = runner.submit(evolve, run)           # a Job handle, in the GUI thread
@@ -30,8 +35,9 @@ Guarantees:
 * **Throttling with no backlog.** A yielded value is sent to the GUI only when the
   previous one was delivered and ``interval_s`` has passed; otherwise it waits as the
   single pending value and a newer one replaces it (``None`` never does). A job's
-  pending value is flushed when it pauses or ends. Jobs whose values carry history
-  (``Snapshot.new_stats``) build them only when :meth:`JobControl.emit_due` is true.
+  pending value is flushed when it pauses or ends. Jobs whose values carry changes
+  since the previous value (a run's frames) build them only when
+  :meth:`JobControl.emit_due` is true, so none is replaced on the way.
 * **Failures.** :class:`~fooling_gui.core.errors.FoolingError` becomes ``failed`` with
   its sentence; any other exception becomes ``"Unexpected error: …"`` with the
   traceback logged. The thread and the other jobs carry on.

@@ -46,6 +46,38 @@ def test_frames_carry_every_generation_once(session):
     assert frame.model.name == "lenet" and len(frame.snapshot.class_names) == 10
 
 
+def test_frames_after_the_first_carry_only_what_changed(session):
+    control = JobControl(interval_s=0.0)
+    frames = session.evolve(control, RunConfig(encoding="direct", batch=16, generations=100,
+                                               seed=4))
+    first = next(frames)
+    assert first.snapshot.whole and list(first.snapshot.image_cells) == list(range(10))
+    mirror = first.snapshot.images.copy()
+    cursor = first.snapshot.cursor
+    for _ in range(6):
+        snap = next(frames).snapshot
+        assert snap.follows(cursor) and not snap.whole
+        assert list(snap.image_cells) == list(snap.improved)  # only the cells that changed
+        mirror[snap.image_cells] = snap.images
+        cursor = snap.cursor
+    frames.close()
+    np.testing.assert_array_equal(mirror, session.run.archive.images)
+    assert session.current_frame().snapshot.follows(cursor)  # nothing lost: no new cells
+    whole = session.current_frame(whole=True).snapshot  # a view that starts afresh
+    assert whole.whole and len(whole.new_stats) == 7
+    np.testing.assert_array_equal(whole.images, session.run.archive.images)
+
+
+def test_back_to_the_previous_run_starts_with_a_whole_frame(session):
+    run_generations(session, RunConfig(encoding="direct", batch=16, generations=100, seed=6), 4)
+    run_generations(session, RunConfig(encoding="direct", batch=16, generations=100, seed=7), 2)
+    frames = session.resume_previous(JobControl(interval_s=0.0))
+    first = next(frames).snapshot
+    frames.close()
+    assert first.whole and [s.generation for s in first.new_stats] == [0, 1, 2, 3]
+    assert first.image_cells.size == 10
+
+
 def test_inspector_answers_describe_the_elite(session):
     run_generations(session, RunConfig(encoding="cppn", batch=16, generations=100, seed=1), 3)
     d = session.elite_details(7)

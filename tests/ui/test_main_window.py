@@ -55,6 +55,32 @@ def test_start_fills_the_grid_and_the_plot_with_every_generation(qtbot, window):
     assert view.snapshots_drawn >= 1
 
 
+def test_a_view_that_missed_frames_still_ends_with_every_image(qtbot, window):
+    from fooling_gui.ui.widgets.elite_grid import thumbnail, to_qimage
+
+    view = window.evolution
+    view.worker.frame.disconnect(view.draw)
+    seen = []
+
+    def lossy(frame):  # frames carry only what changed: losing two leaves a gap
+        seen.append(frame)
+        if len(seen) not in (3, 4):
+            view.draw(frame)
+
+    view.worker.frame.connect(lossy)
+    running_to(qtbot, view, 8)
+    view.stop()
+    qtbot.waitUntil(lambda: view.plot.generations_plotted == view.frame.snapshot.generation + 1
+                    and len(seen) > 4, timeout=TIMEOUT)
+    assert any(f.snapshot.whole for f in seen[4:])  # the view asked for everything once
+    view.grid.flush()
+    archive = view.worker._session.run.archive  # the run is stopped: safe to read here
+    assert all(view.grid.model.images[c] == to_qimage(thumbnail(archive.images[c]))
+               for c in range(len(archive)))
+    gens = view.plot.history.gens[: view.plot.history.n]
+    np.testing.assert_array_equal(gens, np.arange(gens.size))
+
+
 def test_pause_resume_stop(qtbot, window):
     view = window.evolution
     running_to(qtbot, view, 1)

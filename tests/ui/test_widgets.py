@@ -1,13 +1,12 @@
-"""The drawing widgets, fed hand-made snapshots (no model, no thread)."""
+"""The drawing widgets, fed hand-made frames (no model, no thread)."""
 
 from __future__ import annotations
 
-import dataclasses
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF
 
-from fooling_gui.core.evolution import GenerationStats, Snapshot
+from fooling_gui.core.evolution import FrameCursor, GenerationStats, Snapshot
 from fooling_gui.ui.widgets.confidence_plot import ConfidencePlot, nines
 from fooling_gui.ui.widgets.elite_grid import EliteGrid, thumbnail
 from fooling_gui.ui.widgets.offspring_view import OffspringView, mosaic
@@ -16,20 +15,23 @@ from fooling_gui.ui.widgets.probability_bars import ProbabilityBars
 NAMES = ("goldfish", "school bus", "king penguin")
 
 
-def snapshot(confidences, generation=1, improved=(), size=(8, 8, 3)) -> Snapshot:
+def snapshot(confidences, generation=1, improved=(), size=(8, 8, 3),
+             image_cells=None) -> Snapshot:
+    """A frame whose cells' images are filled with 60 × the cell index."""
     conf = np.asarray(confidences, dtype=np.float64)
     n = conf.size
     gens = np.where(conf >= 0, generation, -1)
-    images = (np.arange(n)[:, None, None, None] * 60 + np.zeros((n, *size))).astype(np.uint8)
+    cells = np.flatnonzero(conf >= 0) if image_cells is None else np.asarray(image_cells)
+    images = (cells[:, None, None, None] * 60 + np.zeros((cells.size, *size))).astype(np.uint8)
     stats = GenerationStats.of(conf, generation, 10 * (generation + 1), 1.0, len(improved))
-    return Snapshot(model_label="test", encoding="cppn", generation=generation,
+    return Snapshot(since=None, cursor=FrameCursor(generation, generation + 1),
+                    model_label="test", encoding="cppn", generation=generation,
                     evaluations=10 * (generation + 1), wall_seconds=1.0, evals_per_second=10.0,
                     class_indices=np.arange(n), class_names=NAMES[:n], confidences=conf,
-                    elite_generations=gens, elite_images=images,
-                    image_versions=np.where(conf >= 0, generation, 0), pending_images=0,
-                    improved=np.asarray(improved, dtype=np.int64), new_stats=(stats,),
-                    offspring=images[:2], offspring_best=conf[:2].astype(np.float32),
-                    finished=False)
+                    elite_generations=gens, image_cells=cells.astype(np.int64), images=images,
+                    improved=np.asarray(improved, dtype=np.int64), pending_images=0,
+                    new_stats=(stats,), offspring=images[:2],
+                    offspring_best=conf[:2].astype(np.float32), finished=False)
 
 
 def test_the_scale_separates_the_last_nines():
@@ -59,16 +61,25 @@ def test_grid_shows_filters_and_flashes(qtbot):
 def test_grid_picture_arrives_after_its_confidence_without_a_second_flash():
     model = EliteGrid().model
     model.reset_cells(np.arange(3), NAMES)
-    first = snapshot([0.5, 0.7, 0.2], generation=3)
-    pending = dataclasses.replace(first, image_versions=np.array([1, 0, 1]),
-                                  elite_images=first.elite_images * np.array(
-                                      [1, 0, 1], dtype=np.uint8)[:, None, None, None])
-    model.update_from(pending)  # cell 1's confidence is news, its picture not drawn yet
-    flashed = model.flash_start[1]
-    assert flashed > 0 and model.images[1].pixelColor(0, 0).red() == 0
-    model.update_from(dataclasses.replace(first, image_versions=np.array([1, 1, 1])))
+    model.update_from(snapshot([0.5, 0.7, 0.2], generation=3, image_cells=[0, 2]))
+    flashed = model.flash_start[1]  # cell 1's confidence is news, its picture not drawn yet
+    assert flashed > 0 and model.images[1] is None
+    model.update_from(snapshot([0.5, 0.7, 0.2], generation=3, image_cells=[1]))
     assert model.images[1].pixelColor(0, 0).red() == 60  # the elite itself now
     assert model.flash_start[1] == flashed and model.versions[1] == 2
+
+
+def test_grid_keeps_the_images_of_frames_it_has_not_shown_yet(qtbot):
+    grid = EliteGrid()
+    qtbot.addWidget(grid)
+    grid.reset_cells(np.arange(3), NAMES)
+    grid.update_from(snapshot([0.5, -1.0, -1.0], generation=1))
+    grid.flush()
+    # Two frames within one redraw interval, each with another cell's new image.
+    grid.update_from(snapshot([0.5, 0.6, -1.0], generation=2, image_cells=[1]))
+    grid.update_from(snapshot([0.5, 0.6, 0.7], generation=3, image_cells=[2]))
+    grid.flush()
+    assert [grid.model.images[c].pixelColor(0, 0).red() for c in range(3)] == [0, 60, 120]
 
 
 def test_thumbnails_stride_without_blur():

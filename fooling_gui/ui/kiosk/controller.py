@@ -86,6 +86,7 @@ class KioskController(QObject):
         self.visitor_sessions = 0
         self.saved_images = 0
         self.generations_shown = 0
+        self._frame_cursor = None  # where the drawn frames of the current run stand
         self.error_count = 0
         self.errors: list[str] = []
         self.rotation = Rotation(config)
@@ -172,6 +173,7 @@ class KioskController(QObject):
                               eval_batch=self._eval_batch(info, c.encoding))
         self._seed = (self._seed + 1) % 2**31
         self._run_purpose, self._run_info = purpose, info
+        self._frame_cursor = None  # the new run's first frame is whole
         self.worker.start(self._run)
 
     @staticmethod
@@ -191,9 +193,15 @@ class KioskController(QObject):
     def _on_frame(self, frame) -> None:
         if self._run is None or frame.config is not self._run:
             return  # from a run that was replaced or reset
+        snap = frame.snapshot
+        if not snap.follows(self._frame_cursor):  # a frame was lost: catch up with all
+            self.worker.request_frame(whole=True)
+            return
+        shown = self._frame_cursor.history_length if self._frame_cursor is not None else 0
+        self._frame_cursor = snap.cursor
         self._failures_in_a_row = 0
         self.rotation.record_success(self._run.model)
-        self.generations_shown += len(frame.snapshot.new_stats)
+        self.generations_shown += snap.cursor.history_length - shown
         page = self.window.attract if self._run_purpose == "attract" else self.window.visitor
         page.show_frame(frame, self.config.target_confidence)
 

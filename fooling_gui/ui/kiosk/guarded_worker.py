@@ -84,6 +84,10 @@ class GuardedWorker(QObject):
     def export(self, folder) -> None:
         self.worker.export(folder)
 
+    def request_frame(self, whole: bool = False) -> None:
+        """A frame of the current run (``whole``: everything, after a lost frame)."""
+        self.worker.request_frame(whole)
+
     def start_watching(self) -> None:
         self._watchdog.start()
 

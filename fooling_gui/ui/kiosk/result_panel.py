@@ -87,8 +87,9 @@ class ResultPanel(QWidget):
         snap = frame.snapshot
         if snap.confidences.size == 0:
             return
-        if snap.elite_generations[0] >= 0:
-            self.evolved.set_image(snap.elite_images[0])
+        image = snap.image_of(0)  # frames bring an image only when it changed
+        if image is not None:
+            self.evolved.set_image(image)
         self.confidence = float(max(snap.confidences[0], 0.0))
         self.generation = int(snap.generation)
         self.reached = self.confidence >= target
@@ -98,4 +99,6 @@ class ResultPanel(QWidget):
                                  values["confidence"],
                                  self.texts.caption("verdict_class", **values), self.reached)
         if self.plot is not None:
+            if snap.whole:  # the whole history again (a new run, or after a lost frame)
+                self.plot.reset((self.label,))
             self.plot.append(snap.new_stats)

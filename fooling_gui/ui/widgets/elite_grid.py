@@ -66,7 +66,6 @@ class EliteGridModel(QAbstractListModel):
         self.class_indices = np.zeros(0, dtype=np.int64)
         self.confidences = np.zeros(0)
         self.generations = np.zeros(0, dtype=np.int64)
-        self.image_versions = np.zeros(0, dtype=np.int64)
         self.images: list[QImage | None] = []
         self.versions = np.zeros(0, dtype=np.int64)  # bumped when a cell's image changes
         self.flash_start = np.zeros(0)
@@ -78,29 +77,34 @@ class EliteGridModel(QAbstractListModel):
         n = len(self.names)
         self.confidences = np.full(n, -1.0)
         self.generations = np.full(n, -1, dtype=np.int64)
-        self.image_versions = np.full(n, -1, dtype=np.int64)  # nothing drawn yet
         self.images = [None] * n
         self.versions = np.zeros(n, dtype=np.int64)
         self.flash_start = np.full(n, -np.inf)
         self.endResetModel()
 
-    def update_from(self, snapshot, flash: bool = True) -> None:
-        """Take new elites from a snapshot; converts only the cells that changed.
+    def update_from(self, snapshot, images: dict[int, np.ndarray] | None = None,
+                    flash: bool = True) -> None:
+        """Take a frame's elites; converts only the images it brings.
 
-        A cell's text follows its confidence; its picture follows its image version,
-        which may arrive a snapshot or two later (a 1000-class run draws a screenful
-        of images per frame).
+        A cell's text follows its confidence; its picture comes with the frame that
+        carries its image, which may be a frame or two later (a 1000-class run draws a
+        screenful of images per frame).
+
+        Args:
+            snapshot: the latest frame (its confidences cover every cell).
+            images: the new images by cell, gathered from this and skipped earlier
+                frames (default: this frame's).
         """
-        redraw = np.flatnonzero(snapshot.image_versions != self.image_versions)
+        if images is None:
+            images = dict(zip(snapshot.image_cells.tolist(), snapshot.images))
+        redraw = np.fromiter(images, dtype=np.int64, count=len(images))
         news = np.flatnonzero((snapshot.confidences != self.confidences)
                               | (snapshot.elite_generations != self.generations))
         changed = np.union1d(redraw, news)
         if changed.size == 0:
             return
-        for cell in redraw:
-            if snapshot.elite_generations[cell] >= 0:
-                self.images[cell] = to_qimage(thumbnail(snapshot.elite_images[cell]))
-        self.image_versions = snapshot.image_versions.copy()
+        for cell, image in images.items():
+            self.images[cell] = to_qimage(thumbnail(image))
         self.versions[changed] += 1  # their rendered tiles are out of date
         self.confidences = snapshot.confidences.copy()
         self.generations = snapshot.elite_generations.copy()
@@ -307,6 +311,7 @@ class EliteGrid(QWidget):
         self._flash_timer = QTimer(self, interval=250)
         self._flashing: set[int] = set()
         self._latest = None
+        self._images_due: dict[int, np.ndarray] = {}  # new images not shown yet, by cell
         self._update_throttle = Throttle(UPDATE_MS, self._apply_latest, self)
         self._flash_timer.timeout.connect(self._animate_flash)
 
@@ -314,6 +319,7 @@ class EliteGrid(QWidget):
     def reset_cells(self, class_indices, names) -> None:
         self._update_throttle.cancel()
         self._latest = None
+        self._images_due = {}
         self.delegate.clear_cache()
         self._flashing = set()
         self.model.reset_cells(class_indices, names)
@@ -345,8 +351,10 @@ class EliteGrid(QWidget):
         self.fit_tiles()
 
     def update_from(self, snapshot) -> None:
-        """Show ``snapshot``'s elites; tiles update at most ``UPDATE_MS`` apart, always
-        ending on the latest snapshot (call :meth:`flush` to update at once)."""
+        """Show a frame's elites; tiles update at most ``UPDATE_MS`` apart, always
+        ending on the latest frame (call :meth:`flush` to update at once). Frames carry
+        only the images that changed, so those of every frame are kept until shown."""
+        self._images_due.update(zip(snapshot.image_cells.tolist(), snapshot.images))
         self._latest = snapshot
         self._update_throttle.request()
 
@@ -356,7 +364,8 @@ class EliteGrid(QWidget):
     def _apply_latest(self) -> None:
         if self._latest is None:
             return
-        self.model.update_from(self._latest)
+        images, self._images_due = self._images_due, {}
+        self.model.update_from(self._latest, images)
         if np.any(time.monotonic() - self.model.flash_start < FLASH_SECONDS):
             self._flash_timer.start()
 

@@ -9,6 +9,6 @@ from .stats import GenerationStats, first_generation_reaching
 
 __all__ = [
     "DEFAULT_BATCH", "ENCODINGS", "Elite", "EliteArchive", "EvolutionRun", "FrameCursor",
-    "GenerationStats", "RunConfig", "Snapshot", "first_generation_reaching", "load_run", "model_kind",
-    "run_defaults", "save_run",
+    "GenerationStats", "RunConfig", "Snapshot", "first_generation_reaching", "load_run",
+    "model_kind", "run_defaults", "save_run",
 ]

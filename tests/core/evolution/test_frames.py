@@ -126,3 +126,21 @@ def test_ask_and_tell_refuse_calls_out_of_order(lenet):
     stepped = new_run(lenet)
     stepped.step()
     np.testing.assert_array_equal(stepped.archive.images, run.archive.images)
+
+
+def test_a_resumed_run_sends_every_image_and_frames_on(lenet, tmp_path):
+    from fooling_gui.core.evolution import load_run, save_run
+
+    run = new_run(lenet)
+    for _ in range(3):
+        run.step()
+    save_run(run, tmp_path / "run.pt")
+    resumed = load_run(tmp_path / "run.pt", classifier=lenet)
+    whole = resumed.frame()
+    np.testing.assert_array_equal(whole.images, run.archive.images)
+    assert [s.generation for s in whole.new_stats] == [0, 1, 2]
+    run.step(), resumed.step()
+    later = resumed.frame(whole.cursor)
+    assert [s.generation for s in later.new_stats] == [3]
+    np.testing.assert_array_equal(later.images, run.archive.images[later.image_cells])
+    np.testing.assert_array_equal(resumed.archive.images, run.archive.images)

@@ -203,3 +203,28 @@ def test_many_visits_leave_nothing_behind(qtbot, make_kiosk):
         c.end_visit()
     qtbot.waitUntil(lambda: c.attract_phase == "holding", timeout=TIMEOUT)
     assert live_jobs() <= baseline + 2  # the current run and request, at most
+
+
+def test_the_kiosk_catches_up_after_a_lost_frame(qtbot, make_kiosk):
+    # Direct encoding takes many generations on "1": frames keep coming.
+    kiosk = make_kiosk(quick_config(encoding="direct", classes=(1,), max_generations=400,
+                                    generations_per_second=30.0))
+    c, result = kiosk.controller, kiosk.window.attract.result
+    c.worker.frame.disconnect(c._on_frame)
+    seen = []
+
+    def lossy(frame):  # frames carry only what changed: losing two leaves a gap
+        seen.append(frame)
+        if len(seen) not in (3, 4):
+            c._on_frame(frame)
+
+    c.worker.frame.connect(lossy)
+
+    def caught_up():
+        images = [f.snapshot.image_of(0) for f in seen]
+        latest = next((i for i in reversed(images) if i is not None), None)
+        return (len(seen) > 8 and any(f.snapshot.whole for f in seen[4:])
+                and latest is not None and np.array_equal(result.evolved.shown, latest))
+
+    qtbot.waitUntil(caught_up, timeout=TIMEOUT)
+    assert c.generations_shown >= seen[-1].snapshot.cursor.history_length - 1

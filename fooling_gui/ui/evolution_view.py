@@ -422,14 +422,17 @@ class EvolutionView(QWidget):
         if new_run:
             self.run_id = frame.run_id
             self.grid.reset_cells(snap.class_indices, snap.class_names)
+            self.plot.reset(snap.class_names)
+            if self.grid.filter_edit.text().strip():  # a filter kept across runs
+                self.plot.emphasise(self.grid.shown_cells())
             self.offspring.clear()
             self.inspector.clear()
             if self.worker.state == RUNNING:
                 self.controls.set_state(RUNNING, f"Evolving from {frame.seeded_from}"
                                         if frame.seeded_from else "")
-        if new_run or snap.whole:  # a whole frame brings the whole history again
+        elif snap.whole:  # after a lost frame: the whole history again
             self.plot.reset(snap.class_names)
-            if self.grid.filter_edit.text().strip():  # a filter kept across runs
+            if self.grid.filter_edit.text().strip():
                 self.plot.emphasise(self.grid.shown_cells())
         if self.frame is None or frame.previous_run != self.frame.previous_run:
             self.previous_run_changed.emit(frame.previous_run)

@@ -161,7 +161,7 @@ class EvolutionWorker(QObject):
 
     def shutdown(self, timeout_ms: int = 5000) -> bool:
         """Stop everything and join the worker thread (call on close)."""
-        self._run_job = self._framing_job = None
+        self._run_job = None
         return self._runner.shutdown(timeout_ms)
 
     # -- internals -----------------------------------------------------------------

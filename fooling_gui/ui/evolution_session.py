@@ -403,11 +403,13 @@ class EvolutionSession:
         hold the worker thread, and the inspector could not answer.
         """
         archive = run.archive
-        left = archive.pending if max_draw is None else min(max_draw, archive.pending)
-        while left > 0 and not (control is not None
-                                and (control.paused or control.stop_requested)):
-            archive.draw_pending(min(DRAW_CHUNK, left))
-            left -= DRAW_CHUNK
+        if control is None:
+            archive.draw_pending(max_draw)
+        else:
+            left = archive.pending if max_draw is None else min(max_draw, archive.pending)
+            while left > 0 and not (control.paused or control.stop_requested):
+                archive.draw_pending(min(DRAW_CHUNK, left))
+                left -= DRAW_CHUNK
         sent = self._sent
         since = sent[1] if sent is not None and sent[0] == run_id and not whole else None
         snapshot = run.frame(since, offspring)

@@ -70,8 +70,9 @@ def test_a_view_that_missed_frames_still_ends_with_every_image(qtbot, window):
     view.worker.frame.connect(lossy)
     running_to(qtbot, view, 8)
     view.stop()
-    qtbot.waitUntil(lambda: view.plot.generations_plotted == view.frame.snapshot.generation + 1
-                    and len(seen) > 4, timeout=TIMEOUT)
+    # Stopped, and every frame asked for since (the last changes, a whole one) drawn.
+    qtbot.waitUntil(lambda: not view.worker._runner.busy and len(seen) > 4, timeout=TIMEOUT)
+    assert view.plot.generations_plotted == view.frame.snapshot.generation + 1
     assert any(f.snapshot.whole for f in seen[4:])  # the view asked for everything once
     view.grid.flush()
     archive = view.worker._session.run.archive  # the run is stopped: safe to read here

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.evolution import DEFAULT_BATCH, RunConfig, run_defaults
-from .elite_files import elite_png_text, gallery_folder_name
+from ..sessions.elite_files import elite_png_text, gallery_folder_name
 from .evolution_worker import FINISHED, IDLE, LOADING, PAUSED, RUNNING, STOPPED, EvolutionWorker
 from .job_thread import JobRunner
 from .model_catalogue import ModelEntry, custom_label, model_entries

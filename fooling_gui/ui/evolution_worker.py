@@ -2,7 +2,7 @@
 
 :class:`EvolutionWorker` lives in the GUI thread. Each request becomes a job on its
 :class:`~fooling_gui.ui.job_thread.JobRunner`, which calls an
-:class:`~fooling_gui.ui.evolution_session.EvolutionSession` method in the worker
+:class:`~fooling_gui.sessions.evolution_session.EvolutionSession` method in the worker
 thread; that session owns the models and the run, so the GUI never runs a forward
 pass and never touches the run's state. Results arrive as signals carrying frozen
 dataclasses.
@@ -16,9 +16,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from ..core.evolution import RunConfig
-from .evolution_session import EvolutionSession
+from ..sessions.evolution_session import EvolutionSession
 from .job_thread import Job, JobRunner
-from .responsiveness import limit_torch_threads_in_this_thread, worker_torch_threads
+from ..sessions.torch_threads import limit_torch_threads_in_this_thread, worker_torch_threads
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QMessageBox, QStyle, QStyleOptionComboBox
 
-from fooling_gui.ui.evolution_session import EliteDetails, ScoreResult
+from fooling_gui.sessions.evolution_session import EliteDetails, ScoreResult
 from fooling_gui.ui.evolution_worker import RUNNING
 from fooling_gui.ui.main_window import MainWindow
 from fooling_gui.ui.model_catalogue import model_entries

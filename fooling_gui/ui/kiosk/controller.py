@@ -1,7 +1,7 @@
 """What the kiosk does next: attract loop, visits, idle time-outs, recovery from failures.
 
 The controller owns an :class:`~fooling_gui.ui.evolution_worker.EvolutionWorker`
-(with a :class:`~.paced_session.PacedSession`), drives the window's pages and keeps
+(with a :class:`~fooling_gui.sessions.paced_session.PacedSession`), drives the window's pages and keeps
 the counters the heartbeat and ``--stats`` report. States::
 
     attract ──touch──▶ choosing ──class──▶ visiting ──done──▶ result ⇄ why
@@ -27,7 +27,7 @@ from .examples import Example, example_for
 from .guarded_worker import GuardedWorker
 from .heartbeat import trim_heap
 from .idle import IdleWatch
-from .paced_session import PacedSession, SavedImage
+from ...sessions.paced_session import PacedSession, SavedImage
 from .rotation import Rotation
 from .texts import Texts
 from .window import KioskWindow

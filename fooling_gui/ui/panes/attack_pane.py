@@ -33,9 +33,9 @@ from PySide6.QtWidgets import (
 from ..evolution_view import MessageBanner
 from ..job_thread import Job, JobRunner
 from ..widgets.probability_bars import ProbabilityBars
-from .attack_session import AttackInput, AttackModel, AttackProgress, AttackRequest, AttackSession
+from ...sessions.attack_session import AttackInput, AttackModel, AttackProgress, AttackRequest, AttackSession
 from .file_drop import ImageDropMixin
-from .vis_session import ModelKey
+from ...sessions.model_cache import ModelKey
 from .vis_widgets import ClassChooser, PixelView
 from .visualization_pane import IMAGE_FILES
 

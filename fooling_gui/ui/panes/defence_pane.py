@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from ..evolution_view import MessageBanner
 from ..job_thread import Job, JobRunner
-from .attack_session import AttackSession, ExperimentProgress, run_experiment_job
+from ...sessions.attack_session import AttackSession, ExperimentProgress, run_experiment_job
 from .defence_views import VIEWS
 
 log = logging.getLogger(__name__)

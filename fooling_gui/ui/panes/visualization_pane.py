@@ -4,7 +4,7 @@ Three tabs (see :mod:`.vis_tabs`): gradient ascent towards a class, single units
 channel grids of any layer, and the activation maps and saliency of any image. The pane
 owns its own :class:`~fooling_gui.ui.job_thread.JobRunner`, so visualisations run in a
 worker thread of their own while evolution runs in another. All model work happens in
-:class:`~fooling_gui.ui.panes.vis_session.VisSession` jobs; the pane only turns clicks
+:class:`~fooling_gui.sessions.vis_session.VisSession` jobs; the pane only turns clicks
 into jobs and draws the frozen results (latest value only, throttled by the runner).
 
 The model follows the Evolution pane's choice (:meth:`VisualizationPane.set_model`) and
@@ -27,7 +27,7 @@ from ..evolution_view import MessageBanner
 from ..job_thread import Job, JobRunner
 from .file_drop import ImageDropMixin
 from .vis_run import VisRun
-from .vis_session import (
+from ...sessions.vis_session import (
     REPORT_EVERY,
     ImageAnalysis,
     ModelKey,

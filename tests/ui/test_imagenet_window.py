@@ -28,7 +28,7 @@ def test_the_model_selector_offers_lite0_with_its_weights(window, monkeypatch, t
     labels = [combo.itemText(i) for i in range(combo.count())]
     assert labels[:3] == ["LeNet · MNIST digits", "EfficientNet-Lite0 · ImageNet",
                           "AlexNet · ImageNet (the paper's)  ↓"]
-    assert not view._entry("efficientnet_lite0").weights_missing  # never a download dialog
+    assert not view.selection.entry("efficientnet_lite0").weights_missing  # never a download dialog
 
 
 def test_a_1000_class_run_fills_the_grid_filters_penguins_and_plots_bands(qtbot, window):

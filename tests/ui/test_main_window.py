@@ -166,7 +166,7 @@ def test_model_switch_during_a_run_restarts_on_the_new_model(qtbot, window, monk
     view = window.evolution
     # Offline: the ImageNet model comes with random weights (as its dialog offers).
     monkeypatch.setattr(ev.EvolutionView, "obtain_weights", lambda self, name: (True, True))
-    monkeypatch.setattr(ev, "DEFAULT_BATCH", {k: 2 for k in ev.DEFAULT_BATCH})
+    monkeypatch.setattr(ev, "run_defaults", lambda *args: (2, None))  # small batches
     running_to(qtbot, view, 1)
     view.choose_model("mobilenet_v3_small")
     qtbot.waitUntil(lambda: view.frame.snapshot.class_names[0] != "0", timeout=TIMEOUT)

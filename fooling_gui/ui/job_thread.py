@@ -324,10 +324,10 @@ class JobRunner(QObject):
 
     def shutdown(self, timeout_ms: int = 5000) -> bool:
         """Stop all jobs, end the thread and wait for it; True when it ended in time."""
-        if not self._thread.isRunning():
-            return True
-        self.request_stop()
-        ok = self._thread.wait(timeout_ms)
+        ok = True
+        if self._thread.isRunning():  # it may have ended already (request_stop on quit)
+            self.request_stop()
+            ok = self._thread.wait(timeout_ms)
         if not ok:
             log.warning("Worker thread %r did not stop within %d ms",
                         self._thread.objectName(), timeout_ms)

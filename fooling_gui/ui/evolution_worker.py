@@ -19,8 +19,8 @@ from PySide6.QtCore import QObject, Signal
 from ..core.evolution import RunConfig
 from ..sessions.evolution_session import EvolutionSession
 from ..sessions.model_cache import ModelCache, ModelKey
-from .job_thread import Job, JobRunner
 from ..sessions.torch_threads import limit_torch_threads_in_this_thread, worker_torch_threads
+from .job_thread import Job, JobRunner
 
 log = logging.getLogger(__name__)
 

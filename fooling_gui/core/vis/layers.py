@@ -10,7 +10,6 @@ module hooks never fire: it shows no layers.
 from __future__ import annotations
 
 import threading
-
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass

@@ -21,14 +21,14 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from ...core.evolution import RunConfig, run_defaults
 from ...core.gallery.export import slug
+from ...sessions.model_cache import ModelCache, ModelKey
+from ...sessions.paced_session import PacedSession, SavedImage
 from ..evolution_worker import FINISHED, EvolutionWorker
 from .config import KioskConfig
 from .examples import Example, example_for
 from .guarded_worker import GuardedWorker
 from .heartbeat import trim_heap
 from .idle import IdleWatch
-from ...sessions.model_cache import ModelCache, ModelKey
-from ...sessions.paced_session import PacedSession, SavedImage
 from .rotation import Rotation
 from .texts import Texts
 from .window import KioskWindow

@@ -344,10 +344,13 @@ class VisualizationPane(ImageDropMixin, QWidget):
     def set_inspected_elite(self, details) -> None:
         """The elite the Evolution pane's inspector shows (EliteDetails), or None; the
         "Elite in the inspector" button analyses it."""
-        self._elite = None if details is None else (
-            details.image, f"Elite for “{details.class_name}”: "
-            f"{format_confidence(details.confidence)} on {details.model_label}, "
-            f"generation {details.generation}")
+        if details is None:
+            self._elite = None
+        else:
+            caption = (f"Elite for “{details.class_name}”: "
+                       f"{format_confidence(details.confidence)} on {details.model_label}, "
+                       f"generation {details.generation}")
+            self._elite = (details.image, caption)
         self.elite_changed()
 
     def elite_changed(self) -> None:

@@ -3,31 +3,33 @@
 It turns user actions into :class:`EvolutionWorker` requests and draws the frames
 the worker sends; it never runs a model itself. Its parts each do one job:
 :class:`~fooling_gui.ui.model_selection.ModelSelection` (which model, weights, fallback;
-the model-choice signal every tab follows), :class:`~fooling_gui.ui.run_files.RunFiles`
-(save and export dialogs), :func:`~fooling_gui.sessions.run_stats.run_stats` (the
-``--stats`` numbers); this class lays out the widgets, keeps the run's state and draws.
+the model-choice signal every tab follows), :class:`~fooling_gui.ui.run_setup.RunSetup`
+(the next run's settings), :class:`~fooling_gui.ui.inspection.Inspection` (the
+inspector's elite and its buttons), :class:`~fooling_gui.ui.run_files.RunFiles` (save and
+export dialogs), :func:`~fooling_gui.sessions.run_stats.run_stats` (the ``--stats``
+numbers); this class lays out the widgets, starts and stops runs and draws frames.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
-from ..core.evolution import RunConfig, run_defaults
+from ..core.evolution import RunConfig
 from ..sessions.elite_files import gallery_folder_name
 from ..sessions.model_cache import ModelCache
 from ..sessions.run_stats import run_stats
 from .evolution_worker import FINISHED, IDLE, LOADING, PAUSED, RUNNING, STOPPED, EvolutionWorker
+from .inspection import Inspection
 from .job_thread import JobRunner
 from .model_selection import ModelSelection
 from .run_files import RunFiles
+from .run_setup import OPEN_ENDED, RunSetup
 from .settings import Settings
-from .widgets.class_picker import ClassPicker
 from .widgets.confidence_plot import ConfidencePlot
 from .widgets.elite_grid import EliteGrid
 from .widgets.inspector import Inspector
@@ -36,9 +38,6 @@ from .widgets.offspring_view import OffspringView
 from .widgets.run_controls import RunControls
 
 log = logging.getLogger(__name__)
-
-OPEN_ENDED = 10**9  # GUI runs go on until stopped
-
 
 class EvolutionView(QWidget):
     """Everything needed to run, watch and inspect MAP-Elites evolution.
@@ -73,8 +72,6 @@ class EvolutionView(QWidget):
         self.worker = worker or EvolutionWorker(parent=self, models=models)
         self.models = self.worker.models  # shared with the other tabs
         self.downloads = JobRunner("downloads", self)
-        self._kind: str | None = None  # "mnist" or "imagenet": sets the default batch
-        self.classes: tuple[int, ...] | None = None
         self.frame = None  # the last RunFrame drawn
         self.run_id = -1
         self.snapshots_drawn = 0
@@ -93,6 +90,9 @@ class EvolutionView(QWidget):
         self.selection = ModelSelection(self.worker, self.controls, self.inspector, settings,
                                         lambda name: self.obtain_weights(name), self)
         self.files = RunFiles(self.worker, settings, self)
+        self.setup = RunSetup(self.controls, settings, self)
+        self.inspection = Inspection(self.worker, self.inspector, self.grid, self.plot,
+                                     self.selection, self.files, self)
 
         self.views = QTabWidget()
         self.views.addTab(self.grid, "Elites")
@@ -124,10 +124,10 @@ class EvolutionView(QWidget):
         m.load_failed.connect(self._model_failed)
         self.files.status.connect(self.status)
         self.files.error.connect(self.show_error)
+        self.setup.changed.connect(self._settings_changed)
         c = self.controls
         c.model_chosen.connect(self.choose_model)
-        c.settings_edited.connect(self._settings_edited)
-        c.classes_clicked.connect(self.choose_classes)
+        c.classes_clicked.connect(lambda: self.setup.choose_classes(self.model_info))
         c.start_clicked.connect(self.start)
         c.pause_clicked.connect(self.toggle_pause)
         c.stop_clicked.connect(self.stop)
@@ -136,22 +136,11 @@ class EvolutionView(QWidget):
         w.frame.connect(self.draw)
         w.state_changed.connect(self._state_changed)
         w.failed.connect(self.show_error)
-        w.elite_details.connect(self._elite_details)
-        w.scored.connect(self.inspector.show_score)
-        w.rendered.connect(self._rendered)
         self.grid.cell_selected.connect(self.plot.highlight)
         self.grid.filtered.connect(self.plot.emphasise)  # "penguin": their curves
-        self.grid.cell_activated.connect(self.inspect)
-        self.plot.cell_selected.connect(self._plot_selected)
-        i = self.inspector
-        i.save_requested.connect(self.save_image)
-        i.render_requested.connect(self.worker.render_high_res)
-        i.evolve_from_requested.connect(self.evolve_from)
-        i.score_requested.connect(self.score_on)
-
-        # Throttle inspector refreshes to what a person can read.
-        self._inspect_timer = QTimer(self, singleShot=True, interval=250)
-        self._inspect_timer.timeout.connect(self._refresh_inspector)
+        self.inspector.evolve_from_requested.connect(self.evolve_from)
+        self.inspection.status.connect(self.status)
+        self.inspection.elite_inspected.connect(self.elite_inspected)
 
     # -- the model: see ModelSelection -----------------------------------------------
     @property
@@ -181,10 +170,7 @@ class EvolutionView(QWidget):
             FoolingError: ``interactive`` is False and ``model`` cannot be used.
         """
         self.selection.fill()
-        s = self.settings
-        self.controls.set_encoding(encoding or s.get("run/encoding"))
-        self.controls.set_seed(s.get("run/seed") if seed is None else seed)
-        self.controls.set_batch(s.get("run/batch"))
+        self.setup.restore(encoding, seed)
         self.selection.start_up(model, interactive)
 
     def obtain_weights(self, name: str) -> tuple[bool, bool]:
@@ -201,16 +187,11 @@ class EvolutionView(QWidget):
             self._pending_start = self.worker.running  # switch during a run: run on it
 
     def _model_loading(self, label: str) -> None:
-        self.classes = None
+        self.setup.model_loading()
         self.status.emit(f"Loading {label}…")
 
     def _model_ready(self, info) -> None:
-        kind = "mnist" if info.channels == 1 else "imagenet"
-        if self._kind is not None and kind != self._kind:
-            encoding = self.controls.encoding_name()
-            self.controls.set_batch(run_defaults(info, encoding, False, info.device)[0])
-        self._kind = kind
-        self.controls.set_classes_text(None, len(info.class_names))
+        self.setup.model_ready(info)
         self.status.emit(f"{info.label} ready: {len(info.class_names)} classes.")
         self.model_ready.emit(info)
         self.model_selected.emit(f"{info.label} · {self.controls.encoding_name()}")
@@ -227,49 +208,21 @@ class EvolutionView(QWidget):
         self._pending_start = False
         self.controls.set_state(self.worker.state)
 
-    def _settings_edited(self) -> None:
-        self._remember()
+    # -- run control ---------------------------------------------------------------
+    def _settings_changed(self) -> None:
         if self.worker.running:
             self.start()  # new settings during a run: restart with them
 
-    def choose_classes(self) -> None:
-        if self.model_info is None:
-            return
-        picker = ClassPicker(self.model_info.class_names, self.classes, self)
-        if picker.exec() == ClassPicker.DialogCode.Accepted:
-            self.classes = picker.selection()
-            total = len(self.model_info.class_names)
-            self.controls.set_classes_text(None if self.classes is None else len(self.classes), total)
-            if self.worker.running:
-                self.start()
-
     def config(self) -> RunConfig:
-        c = self.controls
-        info = self.model_info
-        preset, ten_crop, params = c.run_settings()
-        config = RunConfig(model=self.model_name,
-                           encoding=c.encoding_name(), batch=c.batch.value(),
-                           generations=OPEN_ENDED, classes=self.classes, seed=c.seed.value(),
-                           random_init=self.random_init,
-                           preset=preset, ten_crop=ten_crop, encoding_params=params)
-        if info is None:
-            return config
-        _, eval_batch = run_defaults(info, config.encoding, config.uses_ten_crop, info.device)
-        return dataclasses.replace(config, eval_batch=eval_batch)
+        """The run Start would begin now (see RunSetup)."""
+        return self.setup.config(self.selection.key, self.model_info)
 
-    def _remember(self) -> None:
-        s = self.settings
-        s.set("run/encoding", self.controls.encoding_name())
-        s.set("run/seed", self.controls.seed.value())
-        s.set("run/batch", self.controls.batch.value())
-
-    # -- run control ---------------------------------------------------------------
     def start(self) -> None:
         if self.model_info is None:
             self._pending_start = True  # starts when the model is ready
             self.controls.set_state(LOADING)
             return
-        self._remember()
+        self.setup.remember()
         config = self.config()
         self.worker.start(config)
         self.status.emit(f"Started: {self.model_info.label} · {config.encoding} · "
@@ -293,7 +246,7 @@ class EvolutionView(QWidget):
         self.grid.reset_cells(np.zeros(0, dtype=np.int64), ())
         self.plot.reset(())
         self.offspring.clear()
-        self._clear_inspector()
+        self.inspection.reset()
         self.controls.clear_progress()
         self.previous_run_changed.emit("")  # reset forgets the previous run too
 
@@ -346,14 +299,14 @@ class EvolutionView(QWidget):
     def draw(self, frame) -> None:
         """Draw one RunFrame: the only way run data reaches the widgets."""
         snap = frame.snapshot
-        if frame.run_id != self.run_id:
+        new_run = frame.run_id != self.run_id
+        if new_run:
             self.run_id = frame.run_id
             self.grid.reset_cells(snap.class_indices, snap.class_names)
             self.plot.reset(snap.class_names)
             if self.grid.filter_edit.text().strip():  # a filter kept across runs
                 self.plot.emphasise(self.grid.shown_cells())
             self.offspring.clear()
-            self._clear_inspector()
             if self.worker.state == RUNNING:
                 self.controls.set_state(RUNNING, f"Evolving from {frame.seeded_from}"
                                         if frame.seeded_from else "")
@@ -365,9 +318,7 @@ class EvolutionView(QWidget):
         if self.views.currentWidget() is self.offspring:
             self.offspring.update_from(snap)
         self.controls.show_progress(snap)
-        cell = self.inspector.cell
-        if cell >= 0 and cell in snap.improved and not self._inspect_timer.isActive():
-            self._inspect_timer.start()
+        self.inspection.frame_drawn(frame, new_run)
         self.snapshots_drawn += 1
         self.frame_drawn.emit(frame)
 
@@ -385,64 +336,25 @@ class EvolutionView(QWidget):
             else:  # frames came without offspring while they were hidden
                 self.worker.request_frame()
 
-    # -- inspector -----------------------------------------------------------------
+    # -- inspector: see Inspection ---------------------------------------------------
     def inspect(self, cell: int) -> None:
         """Open ``cell`` in the inspector (answer arrives as ``elite_details``)."""
-        if self.frame is None or not 0 <= cell < len(self.frame.snapshot.confidences):
-            return
-        if self.frame.snapshot.elite_generations[cell] < 0:
-            self.status.emit("That class has no image yet.")
-            return
-        self.worker.request_elite(cell)
-
-    def _refresh_inspector(self) -> None:
-        if self.inspector.cell >= 0:
-            self.worker.request_elite(self.inspector.cell)
-
-    def _elite_details(self, details) -> None:
-        if details.run_id != self.run_id and self.frame is not None \
-                and details.run_id != self.frame.run_id:
-            return
-        self.inspector.show_details(details)
-        if self.grid.selected_cell() != details.cell:
-            self.grid.select_cell(details.cell)
-        self.elite_inspected.emit(details)
-
-    def _clear_inspector(self) -> None:
-        self.inspector.clear()
-        self.elite_inspected.emit(None)
-
-    def _plot_selected(self, cell: int) -> None:
-        self.grid.select_cell(cell)
-        self.inspect(cell)
+        self.inspection.inspect(cell)
 
     def score_on(self, cell: int, model_name: str) -> None:
-        key = self.selection.usable_key(model_name)
-        if key is None:
-            return
-        entry = self.selection.entry(model_name)
-        self.status.emit(f"Scoring on {entry.label if entry else model_name}…")
-        self.worker.score_on(cell, key.name, key.random_init)
+        self.inspection.score_on(cell, model_name)
 
     # -- files: see RunFiles ---------------------------------------------------------
     def save_inspected(self) -> None:
         """File → Save inspected image."""
-        if self.inspector.cell >= 0:
-            self.save_image(self.inspector.cell)
+        self.inspection.save_inspected()
 
     def save_image(self, cell: int) -> None:
-        details = self.inspector.details
-        if details is not None and details.cell == cell:
-            self.files.save_image(details)
+        self.inspection.save_image(cell)
 
     def save_details_png(self, details, path: str | Path, image: np.ndarray | None = None) -> Path:
         """Write the inspected elite (or its high-resolution rendering) with provenance."""
         return self.files.save_details_png(details, path, image)
-
-    def _rendered(self, result) -> None:
-        details = self.inspector.details
-        if details is not None and details.cell == result.cell:
-            self.files.save_rendering(details, result)
 
     def export_gallery(self) -> None:
         """File → Export gallery: choose a parent folder; a named gallery folder goes in it."""
@@ -497,7 +409,7 @@ class EvolutionView(QWidget):
         return run_stats(self.frame, self.snapshots_drawn)
 
     def shutdown(self) -> None:
-        self._inspect_timer.stop()
-        self._remember()
+        self.inspection.stop()
+        self.setup.remember()
         self.downloads.shutdown(3000)
         self.worker.shutdown(5000)

@@ -1,9 +1,9 @@
 """What the Adversarial and Defences worker threads own and send back. No Qt here.
 
-:class:`AttackSession` gets its model from the shared model cache; the panes submit its methods as jobs to
-their own :class:`~fooling_gui.ui.job_thread.JobRunner`. Attacks return a frozen
-:class:`AttackView` whose pictures are ready-to-draw uint8 arrays and whose caption
-says in plain words what happened. Experiments report :class:`ExperimentProgress`
+:class:`AttackSession` gets its model from the shared model cache; the panes submit its
+methods as jobs to their own :class:`~fooling_gui.ui.job_thread.JobRunner`. Attacks
+return a frozen :class:`AttackView` whose pictures are ready-to-draw uint8 arrays and
+whose caption says in plain words what happened. Experiments report :class:`ExperimentProgress`
 through ``control.publish`` and return the core's JSON-ready dict.
 """
 

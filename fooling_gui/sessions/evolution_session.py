@@ -55,8 +55,8 @@ class LoadedModel:
     @classmethod
     def of(cls, classifier, key: ModelKey | tuple | str) -> LoadedModel:
         s = classifier.spec
-        return cls(ModelKey.of(key), s.name, s.label, s.class_names, s.channels, tuple(s.image_size),
-                   s.random_init, s.description, str(classifier.device),
+        return cls(ModelKey.of(key), s.name, s.label, s.class_names, s.channels,
+                   tuple(s.image_size), s.random_init, s.description, str(classifier.device),
                    getattr(s, "cpu_eval_batch", None))
 
     @classmethod

@@ -1,9 +1,9 @@
 """What the feature-visualisation worker thread owns and sends back. No Qt here.
 
-:class:`VisSession` gets its model from the shared model cache. The visualisation pane submits its methods
-as jobs to its own :class:`~fooling_gui.ui.job_thread.JobRunner`, so every forward
-pass, optimisation step and file read happens in that worker thread, one job step at a
-time (no locks needed). Runs are generators that wrap the core's frozen
+:class:`VisSession` gets its model from the shared model cache (thread-safe). The
+visualisation pane submits its methods as jobs to its own
+:class:`~fooling_gui.ui.job_thread.JobRunner`, so every forward pass, optimisation step
+and file read happens in that worker thread, one job step at a time. Runs are generators that wrap the core's frozen
 :class:`~fooling_gui.core.vis.VisStep` in a :class:`VisFrame` with the history so far;
 stopping a job closes the generator, which closes the core's step generator. Analyses
 return a frozen :class:`ImageAnalysis` whose pictures are ready-to-draw uint8 arrays.

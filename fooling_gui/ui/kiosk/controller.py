@@ -1,8 +1,8 @@
 """What the kiosk does next: attract loop, visits, idle time-outs, recovery from failures.
 
-The controller owns an :class:`~fooling_gui.ui.evolution_worker.EvolutionWorker`
-(with a :class:`~fooling_gui.sessions.paced_session.PacedSession`), drives the window's pages and keeps
-the counters the heartbeat and ``--stats`` report. States::
+The controller owns an :class:`~fooling_gui.ui.evolution_worker.EvolutionWorker` (with a
+:class:`~fooling_gui.sessions.paced_session.PacedSession`), drives the window's pages and
+keeps the counters the heartbeat and ``--stats`` report. States::
 
     attract ──touch──▶ choosing ──class──▶ visiting ──done──▶ result ⇄ why
        ▲                  │                    │                 │

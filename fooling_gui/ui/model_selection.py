@@ -136,8 +136,8 @@ class ModelSelection(QObject):
             return False
         entry = self.entry(name)
         label = entry.label if entry is not None else custom_label(name)
-        self._controls.select_model(name, label + (" — random weights" if key.random_init
-                                                   else ""))
+        if self._controls.model_name() != name:  # chosen elsewhere: start-up, fallback
+            self._controls.select_model(name, label)
         self._show_random_weights(name, key.random_init)
         self.key, self.loaded = key, None
         self.loading.emit(label)

@@ -30,14 +30,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..evolution_view import MessageBanner
+from ...sessions.attack_session import AttackSession, ExperimentProgress, run_experiment_job
+from ...sessions.model_cache import ModelKey
 from ..job_thread import Job, JobRunner
-from .attack_session import AttackSession, ExperimentProgress, run_experiment_job
+from ..widgets.message_banner import MessageBanner
 from .defence_views import VIEWS
 
 log = logging.getLogger(__name__)
 
-MODEL_KEY = ("lenet", False)
+MODEL_KEY = ModelKey("lenet")  # the experiments need LeNet's architecture
 
 
 @dataclass(frozen=True)

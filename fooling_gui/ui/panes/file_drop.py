@@ -1,6 +1,8 @@
-"""Panes that open an image file dropped on them."""
+"""Panes that open an image file: the file dialog's filter, and files dropped on them."""
 
 from __future__ import annotations
+
+IMAGE_FILES = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff);;All files (*)"
 
 
 class ImageDropMixin:

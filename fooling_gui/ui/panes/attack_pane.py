@@ -30,14 +30,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..evolution_view import MessageBanner
 from ..job_thread import Job, JobRunner
+from ..widgets.class_chooser import ClassChooser
+from ..widgets.message_banner import MessageBanner
+from ..widgets.pixel_view import PixelView
 from ..widgets.probability_bars import ProbabilityBars
 from .attack_session import AttackInput, AttackModel, AttackProgress, AttackRequest, AttackSession
-from .file_drop import ImageDropMixin
+from .file_drop import IMAGE_FILES, ImageDropMixin
 from .vis_session import ModelKey
-from .vis_widgets import ClassChooser, PixelView
-from .visualization_pane import IMAGE_FILES
 
 log = logging.getLogger(__name__)
 

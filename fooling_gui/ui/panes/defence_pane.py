@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..evolution_view import MessageBanner
 from ..job_thread import Job, JobRunner
+from ..widgets.message_banner import MessageBanner
 from .attack_session import AttackSession, ExperimentProgress, run_experiment_job
 from .defence_views import VIEWS
 

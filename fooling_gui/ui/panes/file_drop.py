@@ -1,6 +1,9 @@
-"""Panes that open an image file dropped on them."""
+"""Panes that open an image file: dropped on them, or chosen in a file dialog."""
 
 from __future__ import annotations
+
+#: The file dialog's filter for images the panes can open.
+IMAGE_FILES = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff);;All files (*)"
 
 
 class ImageDropMixin:

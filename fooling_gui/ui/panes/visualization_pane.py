@@ -23,9 +23,9 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QTabWidget, QVBo
 
 from ...core.errors import FoolingError
 from ...core.formatting import format_confidence
-from ..evolution_view import MessageBanner
 from ..job_thread import Job, JobRunner
-from .file_drop import ImageDropMixin
+from ..widgets.message_banner import MessageBanner
+from .file_drop import IMAGE_FILES, ImageDropMixin
 from .vis_run import VisRun
 from .vis_session import (
     REPORT_EVERY,
@@ -42,7 +42,6 @@ log = logging.getLogger(__name__)
 # Runs send the GUI at most this many pictures a second each: smooth enough to watch, and
 # the curve and grid repaints leave the GUI thread mostly idle (see the latency probe).
 FRAMES_PER_SECOND = 15
-IMAGE_FILES = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff);;All files (*)"
 
 
 def _running(run: VisRun | None) -> bool:

@@ -192,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-    from fooling_gui.ui.app import make_application
+    from fooling_gui.ui.application import make_application
     from fooling_gui.ui.kiosk.app import build_kiosk
     from fooling_gui.ui.kiosk.config import KioskConfig
 

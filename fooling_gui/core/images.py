@@ -147,3 +147,13 @@ def pil_image(image: np.ndarray) -> Image.Image:
     if image.shape[2] == 1:
         return Image.fromarray(image[:, :, 0], mode="L")
     return Image.fromarray(image, mode="RGB")
+
+
+def adapt_channels(images: torch.Tensor, channels: int) -> torch.Tensor:
+    """Grey ↔ colour so any elite can be shown to any model (ITU-R 601 luma)."""
+    if images.shape[1] == channels:
+        return images
+    if channels == 3:
+        return images.expand(-1, 3, -1, -1).contiguous()
+    weights = torch.tensor([0.299, 0.587, 0.114], dtype=images.dtype).view(1, 3, 1, 1)
+    return (images * weights).sum(dim=1, keepdim=True)

@@ -1,45 +1,43 @@
 """The "Evolution" pane: run controls, live elite grid and offspring, plot, inspector.
 
 It turns user actions into :class:`EvolutionWorker` requests and draws the frames
-the worker sends; it never runs a model itself.
+the worker sends; it never runs a model itself. Its parts each do one job:
+:class:`~fooling_gui.ui.model_selection.ModelSelection` (which model, weights, fallback;
+the model-choice signal every tab follows), :class:`~fooling_gui.ui.run_setup.RunSetup`
+(the next run's settings), :class:`~fooling_gui.ui.inspection.Inspection` (the
+inspector's elite and its buttons), :class:`~fooling_gui.ui.run_files.RunFiles` (save and
+export dialogs), :func:`~fooling_gui.sessions.run_stats.run_stats` (the ``--stats``
+numbers); this class lays out the widgets, starts and stops runs and draws frames.
 """
 
 from __future__ import annotations
-
-import dataclasses
 
 import logging
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QMessageBox,
-    QSplitter,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QMessageBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
-from ..core.evolution import DEFAULT_BATCH, RunConfig, run_defaults
-from .elite_files import elite_png_text, gallery_folder_name
+from ..core.evolution import RunConfig
+from ..sessions.elite_files import gallery_folder_name
+from ..sessions.model_cache import ModelCache
+from ..sessions.run_stats import run_stats
 from .evolution_worker import FINISHED, IDLE, LOADING, PAUSED, RUNNING, STOPPED, EvolutionWorker
+from .inspection import Inspection
 from .job_thread import JobRunner
-from .model_catalogue import ModelEntry, custom_label, model_entries
+from .model_selection import ModelSelection
+from .run_files import RunFiles
+from .run_setup import OPEN_ENDED, RunSetup
 from .settings import Settings
-from .widgets.class_picker import ClassPicker
 from .widgets.confidence_plot import ConfidencePlot
 from .widgets.elite_grid import EliteGrid
 from .widgets.inspector import Inspector
 from .widgets.message_banner import MessageBanner
 from .widgets.offspring_view import OffspringView
-from .widgets.run_controls import CUSTOM, RunControls
+from .widgets.run_controls import RunControls
 
 log = logging.getLogger(__name__)
-
-OPEN_ENDED = 10**9  # GUI runs go on until stopped
-
 
 class EvolutionView(QWidget):
     """Everything needed to run, watch and inspect MAP-Elites evolution.
@@ -47,36 +45,38 @@ class EvolutionView(QWidget):
     Args:
         settings: where the last model, encoding, seed, batch and folders are kept.
         worker: the evolution worker (a new one by default; tests may pass their own).
+        models: the model cache the window's tabs share (the worker's own by default).
 
     Signals:
         status(str): a short message for the window's status bar.
         frame_drawn(object): the RunFrame just drawn (for counters and the status bar).
-        model_selected(str): a newly chosen model is ready ("LeNet · cppn").
+        model_ready(LoadedModel): the chosen model is loaded: the model choice every tab
+            follows (its ``key`` names the model in the shared cache).
+        model_selected(str): the same, in words for the status bar ("LeNet · cppn").
+        elite_inspected(object): the EliteDetails the inspector now shows, or None.
         previous_run_changed(str): the run "Back to the previous run" returns to
             (a short description), or "" when there is none.
     """
 
     status = Signal(str)
     frame_drawn = Signal(object)
+    model_ready = Signal(object)
     model_selected = Signal(str)
+    elite_inspected = Signal(object)
     previous_run_changed = Signal(str)
 
-    def __init__(self, settings: Settings, worker: EvolutionWorker | None = None, parent=None):
+    def __init__(self, settings: Settings, worker: EvolutionWorker | None = None, parent=None,
+                 models: ModelCache | None = None):
         super().__init__(parent)
         self.settings = settings
-        self.worker = worker or EvolutionWorker(parent=self)
+        self.worker = worker or EvolutionWorker(parent=self, models=models)
+        self.models = self.worker.models  # shared with the other tabs
         self.downloads = JobRunner("downloads", self)
-        self.model_name = ""  # registry name or custom file of the selected model
-        self.model_info = None  # its ModelInfo, once the worker has loaded it
-        self._kind: str | None = None  # "mnist" or "imagenet": sets the default batch
-        self.random_init = False
-        self.classes: tuple[int, ...] | None = None
         self.frame = None  # the last RunFrame drawn
         self.run_id = -1
         self.snapshots_drawn = 0
         self.errors: list[str] = []
         self._pending_start = False
-        self._model_entries: list[ModelEntry] = []
 
         self.controls = RunControls()
         self.controls.setMinimumWidth(270)
@@ -87,6 +87,12 @@ class EvolutionView(QWidget):
         self.inspector = Inspector()
         self.inspector.setMinimumWidth(300)
         self.banner = MessageBanner()
+        self.selection = ModelSelection(self.worker, self.controls, self.inspector, settings,
+                                        lambda name: self.obtain_weights(name), self)
+        self.files = RunFiles(self.worker, settings, self)
+        self.setup = RunSetup(self.controls, settings, self)
+        self.inspection = Inspection(self.worker, self.inspector, self.grid, self.plot,
+                                     self.selection, self.files, self)
 
         self.views = QTabWidget()
         self.views.addTab(self.grid, "Elites")
@@ -111,10 +117,17 @@ class EvolutionView(QWidget):
         layout.addWidget(self.banner)
         layout.addWidget(self.splitter, 1)
 
+        m = self.selection
+        m.chosen.connect(self._model_ready)
+        m.loading.connect(self._model_loading)
+        m.failed.connect(self.show_error)
+        m.load_failed.connect(self._model_failed)
+        self.files.status.connect(self.status)
+        self.files.error.connect(self.show_error)
+        self.setup.changed.connect(self._settings_changed)
         c = self.controls
         c.model_chosen.connect(self.choose_model)
-        c.settings_edited.connect(self._settings_edited)
-        c.classes_clicked.connect(self.choose_classes)
+        c.classes_clicked.connect(lambda: self.setup.choose_classes(self.model_info))
         c.start_clicked.connect(self.start)
         c.pause_clicked.connect(self.toggle_pause)
         c.stop_clicked.connect(self.stop)
@@ -123,24 +136,27 @@ class EvolutionView(QWidget):
         w.frame.connect(self.draw)
         w.state_changed.connect(self._state_changed)
         w.failed.connect(self.show_error)
-        w.elite_details.connect(self._elite_details)
-        w.scored.connect(self.inspector.show_score)
-        w.rendered.connect(self._rendered)
         self.grid.cell_selected.connect(self.plot.highlight)
         self.grid.filtered.connect(self.plot.emphasise)  # "penguin": their curves
-        self.grid.cell_activated.connect(self.inspect)
-        self.plot.cell_selected.connect(self._plot_selected)
-        i = self.inspector
-        i.save_requested.connect(self.save_image)
-        i.render_requested.connect(self.worker.render_high_res)
-        i.evolve_from_requested.connect(self.evolve_from)
-        i.score_requested.connect(self.score_on)
+        self.inspector.evolve_from_requested.connect(self.evolve_from)
+        self.inspection.status.connect(self.status)
+        self.inspection.elite_inspected.connect(self.elite_inspected)
 
-        # Throttle inspector refreshes to what a person can read.
-        self._inspect_timer = QTimer(self, singleShot=True, interval=250)
-        self._inspect_timer.timeout.connect(self._refresh_inspector)
+    # -- the model: see ModelSelection -----------------------------------------------
+    @property
+    def model_info(self):
+        """The chosen model's LoadedModel, once the worker has loaded it."""
+        return self.selection.loaded
 
-    # -- set-up --------------------------------------------------------------------
+    @property
+    def model_name(self) -> str:
+        """Registry name or custom file of the chosen model ("" before any)."""
+        return self.selection.key.name if self.selection.key is not None else ""
+
+    @property
+    def random_init(self) -> bool:
+        return self.selection.key is not None and self.selection.key.random_init
+
     def load_initial(self, model: str | None = None, encoding: str | None = None,
                      seed: int | None = None, interactive: bool = True) -> None:
         """Fill the model list and load the starting model (settings, else LeNet).
@@ -153,62 +169,9 @@ class EvolutionView(QWidget):
         Raises:
             FoolingError: ``interactive`` is False and ``model`` cannot be used.
         """
-        from ..core.errors import FoolingError
-
-        self._model_entries = model_entries()
-        self._fill_model_lists()
-        s = self.settings
-        self.controls.set_encoding(encoding or s.get("run/encoding"))
-        self.controls.set_seed(s.get("run/seed") if seed is None else seed)
-        self.controls.set_batch(s.get("run/batch"))
-        if model is not None:
-            entry = self._entry(model.lower())
-            model = entry.name if entry is not None else model
-            if not interactive:
-                if entry is None and not Path(model).exists():
-                    raise FoolingError(f"There is no model called {model!r}; see "
-                                       "`fooling-gui models`.")
-                if entry is not None and entry.weights_missing:
-                    raise FoolingError(f"The {model} weights are not on this computer; open the "
-                                       "window without --run-for to download or locate them.")
-            if self._select(model, ask=interactive):
-                return
-        remembered = s.get("run/model")
-        entry = self._entry(remembered)
-        # Never open on a dialog: a remembered model that lost its weights falls back.
-        usable = (not entry.weights_missing) if entry is not None else Path(remembered).exists()
-        if not (usable and self._select(remembered, ask=False)):
-            self._select("lenet", ask=False)
-
-    def _entry(self, name: str) -> ModelEntry | None:
-        return next((e for e in self._model_entries if e.name == name), None)
-
-    def _select(self, name: str, ask: bool = True) -> bool:
-        """Make ``name`` the model; asks for missing weights. False when abandoned."""
-        entry = self._entry(name)
-        random_init = False
-        if entry is not None and entry.weights_missing:
-            if not ask:
-                return False
-            ok, random_init = self.obtain_weights(name)
-            if not ok:
-                return False
-            self._refresh_entries()
-        if entry is None and not Path(name).exists():
-            self.show_error(f"There is no model called {name!r}.")
-            return False
-        label = entry.label if entry is not None else custom_label(name)
-        self.controls.select_model(name, label + (" — random weights" if random_init else ""))
-        self._show_random_weights(name, random_init)
-        self.random_init = random_init
-        self.model_name = name
-        self.model_info = None
-        self.classes = None
-        self.status.emit(f"Loading {label}…")
-        job = self.worker.load_model(name, random_init)
-        job.returned.connect(lambda info, n=name: self._model_ready(n, info))
-        job.failed.connect(lambda _msg, n=name: self._model_failed(n))
-        return True
+        self.selection.fill()
+        self.setup.restore(encoding, seed)
+        self.selection.start_up(model, interactive)
 
     def obtain_weights(self, name: str) -> tuple[bool, bool]:
         """Run the weights dialog: ``(usable, random_init)``."""
@@ -218,115 +181,48 @@ class EvolutionView(QWidget):
         ok = dialog.exec() == WeightsDialog.DialogCode.Accepted
         return ok, ok and dialog.use_random
 
-    def _fill_model_lists(self) -> None:
-        self.controls.set_models([(e.name, e.label, e.description) for e in self._model_entries])
-        self.inspector.set_models([(e.name, e.label) for e in self._model_entries])
-        for e in self._model_entries:
-            self.controls.model.set_short_label(e.name, e.short_label())
-            self.inspector.score_model.set_short_label(e.name, e.short_label())
-
-    def _refresh_entries(self) -> None:
-        self._model_entries = model_entries()
-        current = self.controls.model_name()
-        self._fill_model_lists()
-        if current and current != CUSTOM:
-            self.controls.select_model(current)
-            self._show_random_weights(current, self.random_init and current == self.model_name)
-
-    def _show_random_weights(self, name: str, random_init: bool) -> None:
-        entry = self._entry(name)
-        if entry is not None:
-            self.controls.model.set_short_label(name, entry.short_label(random_init))
-
-    # -- model and settings --------------------------------------------------------
     def choose_model(self, name: str) -> None:
-        if name == CUSTOM:
-            path, _ = QFileDialog.getOpenFileName(
-                self, "Open a custom model", str(Path.home()),
-                "torch.export program or state_dict (*.pt2 *.pt *.pth);;All files (*)")
-            if not path:
-                self._show_current_model()
-                return
-            name = path
-        previous = self.model_name or None
-        if not self._select(name):
-            self._show_current_model(previous)
-            return
-        self._pending_start = self.worker.running  # switch during a run: run on the new model
+        """The user picked ``name`` (or "Custom model…") in the list."""
+        if self.selection.choose(name):
+            self._pending_start = self.worker.running  # switch during a run: run on it
 
-    def _show_current_model(self, name: str | None = None) -> None:
-        self.controls.select_model(name or self.model_name or "lenet")
+    def _model_loading(self, label: str) -> None:
+        self.setup.model_loading()
+        self.status.emit(f"Loading {label}…")
 
-    def _model_ready(self, name: str, info) -> None:
-        if name != self.model_name:
-            return  # an answer for a model the user has since moved away from
-        self.model_info = info
-        kind = "mnist" if info.channels == 1 else "imagenet"
-        if self._kind is not None and kind != self._kind:
-            self.controls.set_batch(DEFAULT_BATCH[(kind, self.controls.encoding_name())])
-        self._kind = kind
-        self.controls.set_classes_text(None, len(info.class_names))
-        self.settings.set("run/model", name)
+    def _model_ready(self, info) -> None:
+        self.setup.model_ready(info)
         self.status.emit(f"{info.label} ready: {len(info.class_names)} classes.")
+        self.model_ready.emit(info)
         self.model_selected.emit(f"{info.label} · {self.controls.encoding_name()}")
         if self._pending_start:
             self._pending_start = False
             self.start()
-        elif self.frame is not None and self.frame.model.name != name:
+        elif self.frame is not None and self.frame.model.key != info.key:
             # The grid keeps the last run to inspect and export; say whose it is.
             self.controls.set_state(self.worker.state, f"The grid still shows the last run, "
                                     f"on {self.frame.model.label}; Start evolves on "
                                     f"{info.label}.")
 
-    def _model_failed(self, name: str) -> None:
-        if name == self.model_name and name != "lenet":
-            self._pending_start = False
-            self.controls.set_state(self.worker.state)
-            self._select("lenet", ask=False)  # fall back to the model that always works
+    def _model_failed(self, _key) -> None:
+        self._pending_start = False
+        self.controls.set_state(self.worker.state)
 
-    def _settings_edited(self) -> None:
-        self._remember()
+    # -- run control ---------------------------------------------------------------
+    def _settings_changed(self) -> None:
         if self.worker.running:
             self.start()  # new settings during a run: restart with them
 
-    def choose_classes(self) -> None:
-        if self.model_info is None:
-            return
-        picker = ClassPicker(self.model_info.class_names, self.classes, self)
-        if picker.exec() == ClassPicker.DialogCode.Accepted:
-            self.classes = picker.selection()
-            total = len(self.model_info.class_names)
-            self.controls.set_classes_text(None if self.classes is None else len(self.classes), total)
-            if self.worker.running:
-                self.start()
-
     def config(self) -> RunConfig:
-        c = self.controls
-        info = self.model_info
-        preset, ten_crop, params = c.run_settings()
-        config = RunConfig(model=self.model_name,
-                           encoding=c.encoding_name(), batch=c.batch.value(),
-                           generations=OPEN_ENDED, classes=self.classes, seed=c.seed.value(),
-                           random_init=self.random_init,
-                           preset=preset, ten_crop=ten_crop, encoding_params=params)
-        if info is None:
-            return config
-        _, eval_batch = run_defaults(info, config.encoding, config.uses_ten_crop, info.device)
-        return dataclasses.replace(config, eval_batch=eval_batch)
+        """The run Start would begin now (see RunSetup)."""
+        return self.setup.config(self.selection.key, self.model_info)
 
-    def _remember(self) -> None:
-        s = self.settings
-        s.set("run/encoding", self.controls.encoding_name())
-        s.set("run/seed", self.controls.seed.value())
-        s.set("run/batch", self.controls.batch.value())
-
-    # -- run control ---------------------------------------------------------------
     def start(self) -> None:
         if self.model_info is None:
             self._pending_start = True  # starts when the model is ready
             self.controls.set_state(LOADING)
             return
-        self._remember()
+        self.setup.remember()
         config = self.config()
         self.worker.start(config)
         self.status.emit(f"Started: {self.model_info.label} · {config.encoding} · "
@@ -350,7 +246,7 @@ class EvolutionView(QWidget):
         self.grid.reset_cells(np.zeros(0, dtype=np.int64), ())
         self.plot.reset(())
         self.offspring.clear()
-        self.inspector.clear()
+        self.inspection.reset()
         self.controls.clear_progress()
         self.previous_run_changed.emit("")  # reset forgets the previous run too
 
@@ -403,14 +299,14 @@ class EvolutionView(QWidget):
     def draw(self, frame) -> None:
         """Draw one RunFrame: the only way run data reaches the widgets."""
         snap = frame.snapshot
-        if frame.run_id != self.run_id:
+        new_run = frame.run_id != self.run_id
+        if new_run:
             self.run_id = frame.run_id
             self.grid.reset_cells(snap.class_indices, snap.class_names)
             self.plot.reset(snap.class_names)
             if self.grid.filter_edit.text().strip():  # a filter kept across runs
                 self.plot.emphasise(self.grid.shown_cells())
             self.offspring.clear()
-            self.inspector.clear()
             if self.worker.state == RUNNING:
                 self.controls.set_state(RUNNING, f"Evolving from {frame.seeded_from}"
                                         if frame.seeded_from else "")
@@ -422,9 +318,7 @@ class EvolutionView(QWidget):
         if self.views.currentWidget() is self.offspring:
             self.offspring.update_from(snap)
         self.controls.show_progress(snap)
-        cell = self.inspector.cell
-        if cell >= 0 and cell in snap.improved and not self._inspect_timer.isActive():
-            self._inspect_timer.start()
+        self.inspection.frame_drawn(frame, new_run)
         self.snapshots_drawn += 1
         self.frame_drawn.emit(frame)
 
@@ -442,122 +336,66 @@ class EvolutionView(QWidget):
             else:  # frames came without offspring while they were hidden
                 self.worker.request_frame()
 
-    # -- inspector -----------------------------------------------------------------
+    # -- inspector: see Inspection ---------------------------------------------------
     def inspect(self, cell: int) -> None:
         """Open ``cell`` in the inspector (answer arrives as ``elite_details``)."""
-        if self.frame is None or not 0 <= cell < len(self.frame.snapshot.confidences):
-            return
-        if self.frame.snapshot.elite_generations[cell] < 0:
-            self.status.emit("That class has no image yet.")
-            return
-        self.worker.request_elite(cell)
-
-    def _refresh_inspector(self) -> None:
-        if self.inspector.cell >= 0:
-            self.worker.request_elite(self.inspector.cell)
-
-    def _elite_details(self, details) -> None:
-        if details.run_id != self.run_id and self.frame is not None \
-                and details.run_id != self.frame.run_id:
-            return
-        self.inspector.show_details(details)
-        if self.grid.selected_cell() != details.cell:
-            self.grid.select_cell(details.cell)
-
-    def _plot_selected(self, cell: int) -> None:
-        self.grid.select_cell(cell)
-        self.inspect(cell)
+        self.inspection.inspect(cell)
 
     def score_on(self, cell: int, model_name: str) -> None:
-        entry = self._entry(model_name)
-        random_init = False
-        if entry is not None and entry.weights_missing:
-            ok, random_init = self.obtain_weights(model_name)
-            if not ok:
-                return
-            self._refresh_entries()
-        self.status.emit(f"Scoring on {entry.label if entry else model_name}…")
-        self.worker.score_on(cell, model_name, random_init)
+        self.inspection.score_on(cell, model_name)
+
+    # -- files: see RunFiles ---------------------------------------------------------
+    def save_inspected(self) -> None:
+        """File → Save inspected image."""
+        self.inspection.save_inspected()
 
     def save_image(self, cell: int) -> None:
-        details = self.inspector.details
-        if details is None or details.cell != cell:
-            return
-        from ..core.gallery.export import slug
-
-        start = Path(self.settings.get("export/last_folder")) / f"{slug(details.class_name)}.png"
-        path, _ = QFileDialog.getSaveFileName(self, "Save image", str(start), "PNG image (*.png)")
-        if path:
-            self.save_details_png(details, path)
+        self.inspection.save_image(cell)
 
     def save_details_png(self, details, path: str | Path, image: np.ndarray | None = None) -> Path:
         """Write the inspected elite (or its high-resolution rendering) with provenance."""
-        from ..core.errors import FoolingError
-        from ..core.gallery import write_png
+        return self.files.save_details_png(details, path, image)
 
-        path = Path(path)
-        if path.suffix.lower() != ".png":
-            path = path.with_suffix(".png")
-        text = elite_png_text(details)
-        try:
-            write_png(path, details.image if image is None else image, text)
-        except FoolingError as exc:
-            self.show_error(str(exc))
-            return path
-        self.settings.set("export/last_folder", str(path.parent))
-        self.status.emit(f"Saved {path}")
-        return path
-
-    def _rendered(self, result) -> None:
-        details = self.inspector.details
-        if details is None or details.cell != result.cell:
-            return
-        from ..core.gallery.export import slug
-
-        h, w = result.image.shape[:2]
-        start = Path(self.settings.get("export/last_folder")) / f"{slug(result.class_name)}_{w}px.png"
-        path, _ = QFileDialog.getSaveFileName(self, f"Save the {w}×{h} rendering", str(start),
-                                              "PNG image (*.png)")
-        if path:
-            self.save_details_png(details, path, result.image)
-
-    # -- export --------------------------------------------------------------------
     def export_gallery(self) -> None:
         """File → Export gallery: choose a parent folder; a named gallery folder goes in it."""
-        if self.frame is None:
-            self.show_error("There is nothing to export yet; start a run first.")
-            return
-        parent = QFileDialog.getExistingDirectory(self, "Choose where to put the gallery",
-                                                  self.settings.get("export/last_folder"))
-        if not parent:
-            return
-        out = Path(parent) / self.gallery_name()
-        overwrite = False
-        if out.exists() and any(out.iterdir()):
-            answer = QMessageBox.question(self, "Replace gallery?",
-                                          f"{out} already exists. Replace it?")
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-            overwrite = True
-        # Named in the worker, after the generation the run has reached by then.
-        self.export_gallery_to(Path(parent), overwrite, name_in=True)
+        self.files.export_gallery(self.frame)
 
     def gallery_name(self) -> str:
         return gallery_folder_name(self.frame)
 
     def export_gallery_to(self, out_dir: str | Path, overwrite: bool = False,
                           name_in: bool = False):
-        """Export the current run's elites to ``out_dir`` (in the worker thread); with
-        ``name_in``, into a folder in ``out_dir`` named after the run when it is written."""
-        out_dir = Path(out_dir)
-        self.settings.set("export/last_folder", str(out_dir if name_in else out_dir.parent))
-        job = self.worker.export(out_dir, overwrite, name_in)
-        job.returned.connect(self._exported)
-        self.status.emit(f"Exporting to {out_dir}…")
-        return job
+        """Export the current run's elites (in the worker thread); see RunFiles."""
+        return self.files.export_gallery_to(out_dir, overwrite, name_in)
 
-    def _exported(self, manifest) -> None:
-        self.status.emit(f"Gallery written to {Path(manifest).parent}")
+    # -- what the window's menus ask for ---------------------------------------------
+    @property
+    def running(self) -> bool:
+        """A run is loading, running or paused."""
+        return self.worker.running
+
+    def show_elites(self) -> None:
+        self.views.setCurrentWidget(self.grid)
+
+    def show_offspring(self) -> None:
+        self.views.setCurrentWidget(self.offspring)
+
+    def find_class(self) -> None:
+        """Put the cursor in the grid's class filter."""
+        self.show_elites()
+        self.grid.filter_edit.setFocus()
+
+    def layout_state(self) -> dict[str, object]:
+        """The splitters' states, to keep between sessions."""
+        return {"evolution_splitter": self.splitter.saveState(),
+                "view_splitter": self.view_splitter.saveState()}
+
+    def restore_layout_state(self, states: dict[str, object]) -> None:
+        for name, splitter in (("evolution_splitter", self.splitter),
+                               ("view_splitter", self.view_splitter)):
+            state = states.get(name)
+            if state is not None and not state.isEmpty():
+                splitter.restoreState(state)
 
     # -- messages and shutdown -----------------------------------------------------
     def show_error(self, message: str) -> None:
@@ -568,23 +406,10 @@ class EvolutionView(QWidget):
 
     def stats(self) -> dict:
         """Numbers for ``--stats`` and the status bar."""
-        snap = self.frame.snapshot if self.frame is not None else None
-        return {
-            "generations": int(snap.generation) if snap else 0,
-            "evaluations": int(snap.evaluations) if snap else 0,
-            "evals_per_second": round(float(snap.evals_per_second), 1) if snap else 0.0,
-            "snapshots_drawn": self.snapshots_drawn,
-            "min_confidence": float(snap.min_confidence) if snap else 0.0,
-            "median_confidence": float(np.median(np.clip(snap.confidences, 0, None)))
-            if snap is not None and snap.confidences.size else 0.0,
-            "classes": int(snap.confidences.size) if snap else 0,
-            "model": self.frame.model.label if self.frame else "",
-            "encoding": self.frame.config.encoding if self.frame else "",
-        }
+        return run_stats(self.frame, self.snapshots_drawn)
 
     def shutdown(self) -> None:
-        self._inspect_timer.stop()
-        self._remember()
+        self.inspection.stop()
+        self.setup.remember()
         self.downloads.shutdown(3000)
         self.worker.shutdown(5000)
-

@@ -2,10 +2,11 @@
 
 :class:`EvolutionWorker` lives in the GUI thread. Each request becomes a job on its
 :class:`~fooling_gui.ui.job_thread.JobRunner`, which calls an
-:class:`~fooling_gui.ui.evolution_session.EvolutionSession` method in the worker
-thread; that session owns the models and the run, so the GUI never runs a forward
-pass and never touches the run's state. Results arrive as signals carrying frozen
-dataclasses.
+:class:`~fooling_gui.sessions.evolution_session.EvolutionSession` method in the worker
+thread; that session owns the run (its models come from the shared
+:class:`~fooling_gui.sessions.model_cache.ModelCache`), so the GUI never runs a forward
+pass and never touches the run's state: every request, even a flag, is a queued job.
+Results arrive as signals carrying frozen dataclasses.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from ..core.evolution import RunConfig
-from .evolution_session import EvolutionSession
+from ..sessions.evolution_session import EvolutionSession
+from ..sessions.model_cache import ModelCache, ModelKey
+from ..sessions.torch_threads import limit_torch_threads_in_this_thread, worker_torch_threads
 from .job_thread import Job, JobRunner
-from .responsiveness import limit_torch_threads_in_this_thread, worker_torch_threads
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +36,7 @@ class EvolutionWorker(QObject):
         frame(RunFrame): the latest picture of the run (≤ ~30 per second).
         state_changed(str): one of ``idle``, ``loading``, ``running``, ``paused``,
             ``stopped``, ``finished``.
-        model_ready(ModelInfo): a model was loaded (answer to :meth:`load_model`).
+        model_ready(LoadedModel): a model was loaded (answer to :meth:`load_model`).
         failed(str): a request failed; one sentence for the user.
         elite_details(EliteDetails), scored(ScoreResult), rendered(RenderResult),
         exported(Path): answers to the inspector's and the File menu's requests.
@@ -49,9 +51,12 @@ class EvolutionWorker(QObject):
     rendered = Signal(object)
     exported = Signal(object)
 
-    def __init__(self, session: EvolutionSession | None = None, parent: QObject | None = None):
+    def __init__(self, session: EvolutionSession | None = None, parent: QObject | None = None,
+                 models: ModelCache | None = None):
         super().__init__(parent)
-        self._session = session or EvolutionSession()  # used only inside jobs
+        self._session = session or EvolutionSession(models=models)  # used only inside jobs
+        #: The session's model cache (thread-safe): other tabs share it.
+        self.models = self._session.models
         self._runner = JobRunner("evolution", self)
         self._run_job: Job | None = None
         self.state = IDLE
@@ -61,7 +66,7 @@ class EvolutionWorker(QObject):
         threads = worker_torch_threads()
         self._runner.submit(lambda control: limit_torch_threads_in_this_thread(threads),
                             name="torch threads")
-        self._session.tune_threads = True
+        self._submit(self._session.set_tune_threads, True)
 
     # -- run control ---------------------------------------------------------------
     def start(self, config: RunConfig, seed_cell: int | None = None) -> None:
@@ -114,9 +119,11 @@ class EvolutionWorker(QObject):
         return self.state in (LOADING, RUNNING, PAUSED)
 
     # -- requests ------------------------------------------------------------------
-    def load_model(self, name: str, random_init: bool = False) -> Job:
-        """Load (or find cached) ``name`` in the worker; answers with ``model_ready``."""
-        job = self._submit(self._session.model_info, name, random_init)
+    def load_model(self, key: ModelKey | tuple | str) -> Job:
+        """Load (or find cached) the model ``key`` names, in the worker; answers with
+        ``model_ready`` (a LoadedModel carrying ``key``)."""
+        key = ModelKey.of(key)
+        job = self._submit(self._session.model_info, key.name, key.random_init)
         job.returned.connect(self.model_ready)
         return job
 
@@ -141,8 +148,13 @@ class EvolutionWorker(QObject):
 
     def set_offspring_wanted(self, wanted: bool) -> None:
         """Whether live frames should carry the latest offspring (the Offspring tab is
-        shown). A plain flag the running job reads between generations."""
-        self._session.offspring_wanted = bool(wanted)
+        shown). Queued: the running job reads it from its next generation on."""
+        self._submit(self._session.set_offspring_wanted, bool(wanted))
+
+    def request(self, method, *args) -> Job:
+        """Queue ``method(session, *args)`` (an unbound method of this worker's session
+        class) in the worker thread; the Job answers with what it returns."""
+        return self._submit(method.__get__(self._session), *args)
 
     def request_frame(self) -> None:
         """Ask for a fresh frame of the current run (e.g. after the view was rebuilt)."""
@@ -155,7 +167,11 @@ class EvolutionWorker(QObject):
     def shutdown(self, timeout_ms: int = 5000) -> bool:
         """Stop everything and join the worker thread (call on close)."""
         self._run_job = None
-        return self._runner.shutdown(timeout_ms)
+        ended = self._runner.shutdown(timeout_ms)
+        # Its models may go now (the thread has ended, or is stuck and holds its own
+        # references); close() only touches the thread-safe cache.
+        self._session.close()
+        return ended
 
     # -- internals -----------------------------------------------------------------
     def _submit(self, method, *args) -> Job:

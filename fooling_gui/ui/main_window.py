@@ -78,7 +78,7 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         self.export_action = self._action(file_menu, "&Export gallery…", ev.export_gallery,
                                           QKeySequence("Ctrl+E"))
-        self._action(file_menu, "&Save inspected image…", self._save_inspected,
+        self._action(file_menu, "&Save inspected image…", ev.save_inspected,
                      QKeySequence.StandardKey.Save)
         self._action(file_menu, "Open s&weep…", self.open_sweep)
         file_menu.addSeparator()
@@ -96,12 +96,9 @@ class MainWindow(QMainWindow):
         ev.previous_run_changed.connect(self._previous_run_changed)
 
         view_menu = self.menuBar().addMenu("&View")
-        self._action(view_menu, "&Elites", lambda: ev.views.setCurrentWidget(ev.grid),
-                     QKeySequence("Ctrl+1"))
-        self._action(view_menu, "&Offspring", lambda: ev.views.setCurrentWidget(ev.offspring),
-                     QKeySequence("Ctrl+2"))
-        self._action(view_menu, "&Find class…", lambda: ev.grid.filter_edit.setFocus(),
-                     QKeySequence.StandardKey.Find)
+        self._action(view_menu, "&Elites", ev.show_elites, QKeySequence("Ctrl+1"))
+        self._action(view_menu, "&Offspring", ev.show_offspring, QKeySequence("Ctrl+2"))
+        self._action(view_menu, "&Find class…", ev.find_class, QKeySequence.StandardKey.Find)
 
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "&About", self._about)
@@ -116,11 +113,6 @@ class MainWindow(QMainWindow):
         action.triggered.connect(triggered)
         menu.addAction(action)
         return action
-
-    def _save_inspected(self) -> None:
-        cell = self.evolution.inspector.cell
-        if cell >= 0:
-            self.evolution.save_image(cell)
 
     def open_sweep(self, path: str | None = None):
         """Browse a sweep folder (``fooling-gui sweep``); asks for it when not given."""
@@ -163,7 +155,7 @@ class MainWindow(QMainWindow):
 
     def _model_selected(self, text: str) -> None:
         # A newly chosen model: the counters of the run it replaces would mislead.
-        if not self.evolution.worker.running:
+        if not self.evolution.running:
             self.model_label.setText(text)
             self.gen_label.setText("generation —")
             self.rate_label.setText("— evaluations/s")
@@ -189,18 +181,15 @@ class MainWindow(QMainWindow):
         state = s.get("window/state")
         if not state.isEmpty():
             self.restoreState(state)
-        for key, splitter in (("window/evolution_splitter", self.evolution.splitter),
-                              ("window/view_splitter", self.evolution.view_splitter)):
-            saved = s.get(key)
-            if not saved.isEmpty():
-                splitter.restoreState(saved)
+        self.evolution.restore_layout_state(
+            {name: s.get(f"window/{name}") for name in ("evolution_splitter", "view_splitter")})
 
     def save_layout(self) -> None:
         s = self.settings
         s.set("window/geometry", self.saveGeometry())
         s.set("window/state", self.saveState())
-        s.set("window/evolution_splitter", self.evolution.splitter.saveState())
-        s.set("window/view_splitter", self.evolution.view_splitter.saveState())
+        for name, state in self.evolution.layout_state().items():
+            s.set(f"window/{name}", state)
         s.sync()
 
     def closeEvent(self, event) -> None:

@@ -11,7 +11,7 @@ from fooling_gui.core.attacks import LogisticToy
 from fooling_gui.core.datasets import example_digit
 from fooling_gui.ui.panes import AttackPane, DefencePane, ToyPane
 from fooling_gui.ui.panes.attack_pane import EPS_STEPS
-from fooling_gui.ui.panes.attack_session import perturbation_picture
+from fooling_gui.core.attacks.pictures import perturbation_picture
 from fooling_gui.ui.settings import Settings
 
 TIMEOUT = 60_000  # ms; generous because the test machine may be busy

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QMessageBox, QStyle, QStyleOptionComboBox
 
-from fooling_gui.ui.evolution_session import EliteDetails, ScoreResult
+from fooling_gui.sessions.evolution_session import EliteDetails, ScoreResult
 from fooling_gui.ui.evolution_worker import RUNNING
 from fooling_gui.ui.main_window import MainWindow
 from fooling_gui.ui.model_catalogue import model_entries
@@ -188,8 +188,11 @@ def test_exporting_during_a_run_names_the_folder_after_what_the_manifest_says(
     running_to(qtbot, view, 3)
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path))
     window.export_action.trigger()  # the run goes on meanwhile
-    qtbot.waitUntil(lambda: any(tmp_path.glob("*/manifest.json")), timeout=TIMEOUT)
-    manifest_path = next(tmp_path.glob("*/manifest.json"))
+    def written():  # the gallery's own folder, not the temporary one it is built in
+        return [p for p in tmp_path.glob("*/manifest.json") if not p.parent.name.startswith(".")]
+
+    qtbot.waitUntil(lambda: bool(written()), timeout=TIMEOUT)
+    manifest_path = written()[0]
     manifest = json.loads(manifest_path.read_text())
     assert manifest_path.parent.name.endswith(f"_gen{manifest['generations']}")
     assert manifest["config"]["generations"] == manifest["generations"]

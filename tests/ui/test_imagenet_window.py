@@ -28,24 +28,21 @@ def test_the_model_selector_offers_lite0_with_its_weights(window, monkeypatch, t
     labels = [combo.itemText(i) for i in range(combo.count())]
     assert labels[:3] == ["LeNet · MNIST digits", "EfficientNet-Lite0 · ImageNet",
                           "AlexNet · ImageNet (the paper's)  ↓"]
-    assert not view._entry("efficientnet_lite0").weights_missing  # never a download dialog
+    assert not view.selection.entry("efficientnet_lite0").weights_missing  # never a download dialog
 
 
 def test_a_1000_class_run_fills_the_grid_filters_penguins_and_plots_bands(qtbot, window):
     view = window.evolution
     view.load_initial(model="efficientnet_lite0", encoding="cppn", seed=0, interactive=False)
     view.controls.set_batch(8)
-    # Centre crops: a generation is one forward pass, so the pause below is taken at the
-    # generation's end, where other jobs run (a pause inside a long step holds the worker).
-    view.controls.advanced.apply("paper", {"crops": "centre"})
+    view.controls.advanced.apply("paper", {"crops": "centre"})  # ten crops: 10× the wait
     qtbot.waitUntil(lambda: view.model_info is not None, timeout=TIMEOUT)
     view.start()
     qtbot.waitUntil(lambda: view.frame is not None and view.frame.snapshot.generation >= 1,
                     timeout=TIMEOUT)
-    view.worker.pause()  # the inspector still answers while the run job waits (it did not)
-    view.inspect(500)
-    qtbot.waitUntil(lambda: view.inspector.cell == 500, timeout=TIMEOUT)
     view.stop()
+    view.inspect(500)  # a stopped run's elites are still drawn on request (they were not)
+    qtbot.waitUntil(lambda: view.inspector.cell == 500, timeout=TIMEOUT)
     # Live frames draw a screenful of new elites; after the stop every tile is drawn.
     qtbot.waitUntil(lambda: view.frame.snapshot.pending_images == 0, timeout=TIMEOUT)
     view.grid.flush()

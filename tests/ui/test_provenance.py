@@ -11,8 +11,8 @@ import pytest
 from fooling_gui.core.evolution import RunConfig
 from fooling_gui.core.gallery import read_png_text
 from fooling_gui.core.gallery.origin import genome_sha256
-from fooling_gui.ui.elite_files import elite_png_text
-from fooling_gui.ui.evolution_session import EvolutionSession
+from fooling_gui.sessions.elite_files import elite_png_text
+from fooling_gui.sessions.evolution_session import EvolutionSession
 from fooling_gui.ui.job_thread import JobControl
 
 OPEN_ENDED = 10**9  # as the window runs

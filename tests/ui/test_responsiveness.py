@@ -3,7 +3,7 @@
 import dataclasses
 
 from fooling_gui.core.models.lenet import lenet_spec
-from fooling_gui.ui.responsiveness import THREADS_ENV, is_heavy, worker_torch_threads
+from fooling_gui.sessions.torch_threads import THREADS_ENV, is_heavy, worker_torch_threads
 
 
 def test_small_models_leave_a_core_to_the_gui_and_heavy_ones_take_all(monkeypatch):

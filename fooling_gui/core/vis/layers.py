@@ -9,6 +9,7 @@ module hooks never fire: it shows no layers.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -95,8 +96,14 @@ def capture_activations(module: nn.Module, names: Iterable[str], *,
     store: dict[str, torch.Tensor] = {}
     handles = []
 
+    # The module may be shared with other threads (the window's tabs share one copy of
+    # a model): only forward passes of the thread that set the hooks are captured.
+    owner = threading.get_ident()
+
     def hook_for(name: str):
         def hook(_mod, _inputs, output):
+            if threading.get_ident() != owner:
+                return
             if isinstance(output, torch.Tensor):
                 store[name] = output.clone()
                 if stop_when_done and len(store) == len(wanted):

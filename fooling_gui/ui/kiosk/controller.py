@@ -1,8 +1,8 @@
 """What the kiosk does next: attract loop, visits, idle time-outs, recovery from failures.
 
-The controller owns an :class:`~fooling_gui.ui.evolution_worker.EvolutionWorker`
-(with a :class:`~.paced_session.PacedSession`), drives the window's pages and keeps
-the counters the heartbeat and ``--stats`` report. States::
+The controller owns an :class:`~fooling_gui.ui.evolution_worker.EvolutionWorker` (with a
+:class:`~fooling_gui.sessions.paced_session.PacedSession`), drives the window's pages and
+keeps the counters the heartbeat and ``--stats`` report. States::
 
     attract ──touch──▶ choosing ──class──▶ visiting ──done──▶ result ⇄ why
        ▲                  │                    │                 │
@@ -21,13 +21,14 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from ...core.evolution import RunConfig, run_defaults
 from ...core.gallery.export import slug
+from ...sessions.model_cache import ModelCache, ModelKey
+from ...sessions.paced_session import PacedSession, SavedImage
 from ..evolution_worker import FINISHED, EvolutionWorker
 from .config import KioskConfig
 from .examples import Example, example_for
 from .guarded_worker import GuardedWorker
 from .heartbeat import trim_heap
 from .idle import IdleWatch
-from .paced_session import PacedSession, SavedImage
 from .rotation import Rotation
 from .texts import Texts
 from .window import KioskWindow
@@ -72,13 +73,16 @@ class KioskController(QObject):
         self.config = config
         self.texts = texts
         self.window = window
+        # One model cache for every worker the watchdog makes: a replacement finds the
+        # models already loaded.
+        models = ModelCache(device=config.device)
         factory = worker_factory or (lambda: EvolutionWorker(PacedSession(
-            config.pace, config.target_confidence, device=config.device)))
+            config.pace, config.target_confidence, device=config.device, models=models)))
         self.worker = GuardedWorker(factory, config.stall_seconds, self)
         self.worker.frame.connect(self._on_frame)
         self.worker.state_changed.connect(self._on_state)
         self.worker.failed.connect(self._on_failed)
-        self.worker.exported.connect(self._on_saved)
+        self.worker.image_saved.connect(self._on_saved)
         self.worker.stalled.connect(self._on_stalled)
         self.state = ATTRACT
         self.attract_phase = "starting"
@@ -153,7 +157,7 @@ class KioskController(QObject):
             self._when_loaded.append(then)
         if self._loading != model:
             self._loading = model
-            self.worker.load_model(model, lambda info: self._info_ready(model, info))
+            self.worker.load_model(ModelKey(model), lambda info: self._info_ready(model, info))
         return False
 
     def _info_ready(self, model: str, info) -> None:
@@ -359,11 +363,9 @@ class KioskController(QObject):
             return
         r = self.window.visitor.result
         name = f"{datetime.now():%Y%m%d-%H%M%S}-{self.visitor_sessions:05d}-{slug(r.label)}"
-        self.worker.export(Path(folder) / name)
+        self.worker.save_image(Path(folder) / name)
 
-    def _on_saved(self, saved) -> None:
-        if not isinstance(saved, SavedImage):
-            return
+    def _on_saved(self, saved: SavedImage) -> None:
         if saved.folder is not None:
             self.saved_images += 1
             if self.state in (RESULT, WHY):

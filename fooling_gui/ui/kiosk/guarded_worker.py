@@ -9,6 +9,8 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from ...core.evolution import RunConfig
+from ...sessions.model_cache import ModelKey
+from ...sessions.paced_session import PacedSession, SavedImage
 from ..evolution_worker import FINISHED, EvolutionWorker
 
 log = logging.getLogger(__name__)
@@ -26,15 +28,15 @@ class GuardedWorker(QObject):
     listeners only ever hear the current one.
 
     Signals:
-        frame(RunFrame), state_changed(str), failed(str), exported(object): as the
-            worker's own.
+        frame(RunFrame), state_changed(str), failed(str): as the worker's own.
+        image_saved(SavedImage): answer to :meth:`save_image` (never an error).
         stalled: the worker was replaced.
     """
 
     frame = Signal(object)
     state_changed = Signal(str)
     failed = Signal(str)
-    exported = Signal(object)
+    image_saved = Signal(SavedImage)
     stalled = Signal()
 
     def __init__(self, factory: Callable[[], EvolutionWorker], stall_seconds: float,
@@ -56,7 +58,6 @@ class GuardedWorker(QObject):
         worker.frame.connect(lambda f, w=worker: self._current(w) and self._progress(f))
         worker.state_changed.connect(lambda s, w=worker: self._current(w) and self._state(s))
         worker.failed.connect(lambda m, w=worker: self._current(w) and self._failed(m))
-        worker.exported.connect(lambda r, w=worker: self._current(w) and self.exported.emit(r))
         return worker
 
     def _current(self, worker: EvolutionWorker) -> bool:
@@ -73,16 +74,20 @@ class GuardedWorker(QObject):
         if not self._loads:
             self.busy_since = None
 
-    def load_model(self, name: str, then: Callable[[object], None]) -> None:
-        """Load ``name`` in the worker; ``then(ModelInfo)`` unless the worker was replaced."""
+    def load_model(self, key: ModelKey | str, then: Callable[[object], None]) -> None:
+        """Load ``key``'s model in the worker; ``then(LoadedModel)`` unless the worker was
+        replaced."""
         self._loads += 1
         self.busy_since = time.monotonic()
         worker = self.worker
-        job = worker.load_model(name)
+        job = worker.load_model(key)
         job.returned.connect(lambda info: self._current(worker) and self._loaded(info, then))
 
-    def export(self, folder) -> None:
-        self.worker.export(folder)
+    def save_image(self, folder) -> None:
+        """Save the run's image as a gallery in ``folder``; answers with ``image_saved``."""
+        worker = self.worker
+        job = worker.request(PacedSession.save_visitor_image, folder)
+        job.returned.connect(lambda saved: self._current(worker) and self.image_saved.emit(saved))
 
     def start_watching(self) -> None:
         self._watchdog.start()

@@ -27,7 +27,7 @@ class Rotation:
         self.models = list(config.models)
         self.model_pos = 0
         self.class_pos = 0
-        self.infos: dict[str, object] = {}  # model name → ModelInfo, once loaded
+        self.infos: dict[str, object] = {}  # model name → LoadedModel, once loaded
         self.failures: dict[str, int] = {}
 
     @property

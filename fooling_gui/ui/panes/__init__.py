@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ...core.formatting import format_confidence
+from ...sessions.attack_session import AttackSession
+from ...sessions.vis_session import VisSession
 from .attack_pane import AttackPane
 from .defence_pane import DefencePane
 from .toy_pane import ToyPane
@@ -13,32 +14,25 @@ __all__ = ["AttackPane", "DefencePane", "ToyPane", "VisualizationPane", "install
 
 def install_panes(window) -> None:
     """Add the extra panes to a :class:`~fooling_gui.ui.main_window.MainWindow` and
-    connect them to the Evolution pane (called once while the window is built)."""
+    connect them to the Evolution pane (called once while the window is built).
+
+    Every pane's session takes its models from the Evolution pane's cache, so a model
+    is in memory once however many panes use it; the panes follow the model choice
+    through the one ``model_ready`` signal, whose payload carries the cache key.
+    """
     evolution = window.evolution
-    vis = VisualizationPane(window.settings)
-    # The same model as evolution: follow each model the Evolution pane loads.
-    evolution.worker.model_ready.connect(
-        lambda _info: vis.set_model(evolution.model_name, evolution.random_init))
-
-    def inspected_elite():
-        details = evolution.inspector.details
-        if details is None:
-            return None
-        return details.image, (f"Elite for “{details.class_name}”: "
-                               f"{format_confidence(details.confidence)} on "
-                               f"{details.model_label}, generation {details.generation}")
-
-    vis.set_elite_source(inspected_elite)
-    evolution.worker.elite_details.connect(vis.elite_changed)
+    models = evolution.models
+    vis = VisualizationPane(window.settings, VisSession(models=models))
+    evolution.model_ready.connect(lambda loaded: vis.set_model(loaded.key))
+    evolution.elite_inspected.connect(vis.set_inspected_elite)
     vis.status.connect(window.show_status)
     window.add_pane("Feature visualisation", vis)
 
-    attack = AttackPane(window.settings)
-    evolution.worker.model_ready.connect(
-        lambda _info: attack.set_model(evolution.model_name, evolution.random_init))
+    attack = AttackPane(window.settings, AttackSession(models=models))
+    evolution.model_ready.connect(lambda loaded: attack.set_model(loaded.key))
     attack.status.connect(window.show_status)
     window.add_pane("Adversarial", attack)
     window.add_pane("Small pushes add up", ToyPane())
-    defences = DefencePane()
+    defences = DefencePane(AttackSession(models=models))
     defences.status.connect(window.show_status)
     window.add_pane("Defences", defences)

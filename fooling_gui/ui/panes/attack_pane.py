@@ -30,14 +30,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...sessions.attack_session import (
+    AttackInput,
+    AttackModel,
+    AttackProgress,
+    AttackRequest,
+    AttackSession,
+)
+from ...sessions.model_cache import ModelKey
 from ..job_thread import Job, JobRunner
 from ..widgets.class_chooser import ClassChooser
 from ..widgets.message_banner import MessageBanner
 from ..widgets.pixel_view import PixelView
 from ..widgets.probability_bars import ProbabilityBars
-from .attack_session import AttackInput, AttackModel, AttackProgress, AttackRequest, AttackSession
 from .file_drop import IMAGE_FILES, ImageDropMixin
-from .vis_session import ModelKey
 
 log = logging.getLogger(__name__)
 
@@ -221,9 +227,11 @@ class AttackPane(ImageDropMixin, QWidget):
         self._show_epsilon()
 
     # -- the model -----------------------------------------------------------------
-    def set_model(self, name: str, random_init: bool = False) -> None:
-        """Use the model ``name``; loaded in the worker when the pane is shown."""
-        key = (str(name), bool(random_init))
+    def set_model(self, key: ModelKey | str) -> None:
+        """Use the model ``key`` names (the Evolution pane's choice); loaded from the
+        shared cache in the worker when the pane is shown."""
+        key = ModelKey.of(key)
+        name = key.name
         if key == self.model_key:
             return
         self.model_key = key
@@ -234,11 +242,11 @@ class AttackPane(ImageDropMixin, QWidget):
         self.model_label.setText(f"Model: {Path(name).name} (not loaded yet)")
         self._refresh()
         if self.isVisible():
-            self.load_model()
+            self._load_model()
 
-    def load_model(self) -> Job | None:
+    def _load_model(self) -> Job | None:
         if self.model_key is None:
-            self.model_key = ("lenet", False)
+            self.model_key = ModelKey("lenet")
         if self.model is not None or self._load_job is not None:
             return self._load_job
         self.model_label.setText(f"Model: loading {self.model_key[0]}…")
@@ -276,7 +284,7 @@ class AttackPane(ImageDropMixin, QWidget):
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if self.model is None:
-            self.load_model()
+            self._load_model()
 
     # -- inputs --------------------------------------------------------------------
     def use_digit(self, digit: int, sample: int = 0) -> Job | None:

@@ -30,14 +30,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...sessions.attack_session import AttackSession, ExperimentProgress, run_experiment_job
+from ...sessions.model_cache import ModelKey
 from ..job_thread import Job, JobRunner
 from ..widgets.message_banner import MessageBanner
-from .attack_session import AttackSession, ExperimentProgress, run_experiment_job
 from .defence_views import VIEWS
 
 log = logging.getLogger(__name__)
 
-MODEL_KEY = ("lenet", False)
+MODEL_KEY = ModelKey("lenet")  # the experiments need LeNet's architecture
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,7 @@
-"""Panes that open an image file: dropped on them, or chosen in a file dialog."""
+"""Panes that open an image file: the file dialog's filter, and files dropped on them."""
 
 from __future__ import annotations
 
-#: The file dialog's filter for images the panes can open.
 IMAGE_FILES = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.tif *.tiff);;All files (*)"
 
 

@@ -124,7 +124,7 @@ class ClassTab(QWidget):
         self.last_confidence = None
 
     def show_step(self, frame) -> None:
-        """Draw a :class:`~fooling_gui.ui.panes.vis_session.VisFrame` of a class run."""
+        """Draw a :class:`~fooling_gui.sessions.vis_session.VisFrame` of a class run."""
         state = frame.state
         self.image.set_image(state.image)
         self.last_confidence = state.confidence
@@ -248,7 +248,7 @@ class UnitTab(QWidget):
         self.start_activation = self.last_activation = None
 
     def show_step(self, frame) -> None:
-        """Draw a :class:`~fooling_gui.ui.panes.vis_session.VisFrame` of a unit run."""
+        """Draw a :class:`~fooling_gui.sessions.vis_session.VisFrame` of a unit run."""
         state = frame.state
         self.image.set_image(state.image)
         self.start_activation = frame.start.activation
@@ -264,7 +264,7 @@ class UnitTab(QWidget):
 
     # -- grid ----------------------------------------------------------------------
     def show_grid(self, layer: str, first: int, frame) -> None:
-        """Draw a :class:`~fooling_gui.ui.panes.vis_session.VisFrame` of a channel batch."""
+        """Draw a :class:`~fooling_gui.sessions.vis_session.VisFrame` of a channel batch."""
         state = frame.state
         acts = state.activations if state.activations is not None else np.zeros(len(state.images))
         captions = [f"{first + i} · {a:.3g}" for i, a in enumerate(acts)]
@@ -355,7 +355,7 @@ class MapsTab(QWidget):
         self.analysis = None
 
     def show_analysis(self, analysis) -> None:
-        """Show an :class:`~fooling_gui.ui.panes.vis_session.ImageAnalysis`."""
+        """Show an :class:`~fooling_gui.sessions.vis_session.ImageAnalysis`."""
         self.analysis = analysis
         self.source_label.setText(analysis.source)
         self.image.set_image(analysis.image)

@@ -151,7 +151,7 @@ class LayerMapsView(QScrollArea):
         self.show_layers((), 0)
 
     def show_layers(self, layers, total: int) -> None:
-        """``layers``: :class:`~fooling_gui.ui.panes.vis_session.LayerMaps`; ``total``:
+        """``layers``: :class:`~fooling_gui.core.vis.feature_maps.LayerMaps`; ``total``:
         how many layers there are in all."""
         body = QWidget()
         col = QVBoxLayout(body)

@@ -4,7 +4,7 @@ Three tabs (see :mod:`.vis_tabs`): gradient ascent towards a class, single units
 channel grids of any layer, and the activation maps and saliency of any image. The pane
 owns its own :class:`~fooling_gui.ui.job_thread.JobRunner`, so visualisations run in a
 worker thread of their own while evolution runs in another. All model work happens in
-:class:`~fooling_gui.ui.panes.vis_session.VisSession` jobs; the pane only turns clicks
+:class:`~fooling_gui.sessions.vis_session.VisSession` jobs; the pane only turns clicks
 into jobs and draws the frozen results (latest value only, throttled by the runner).
 
 The model follows the Evolution pane's choice (:meth:`VisualizationPane.set_model`) and
@@ -23,18 +23,12 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QTabWidget, QVBo
 
 from ...core.errors import FoolingError
 from ...core.formatting import format_confidence
+from ...sessions.model_cache import ModelKey
+from ...sessions.vis_session import REPORT_EVERY, ImageAnalysis, VisFrame, VisModel, VisSession
 from ..job_thread import Job, JobRunner
 from ..widgets.message_banner import MessageBanner
 from .file_drop import IMAGE_FILES, ImageDropMixin
 from .vis_run import VisRun
-from .vis_session import (
-    REPORT_EVERY,
-    ImageAnalysis,
-    ModelKey,
-    VisFrame,
-    VisModel,
-    VisSession,
-)
 from .vis_tabs import ClassTab, MapsTab, UnitTab
 
 log = logging.getLogger(__name__)
@@ -79,7 +73,7 @@ class VisualizationPane(ImageDropMixin, QWidget):
         self._unit: VisRun | None = None
         self._grid: VisRun | None = None
         self._analysis_job: Job | None = None
-        self._elite_source: Callable[[], tuple[np.ndarray, str] | None] | None = None
+        self._elite: tuple[np.ndarray, str] | None = None  # the inspected elite, described
 
         self.banner = MessageBanner()
         self.model_label = QLabel("Model: —", objectName="muted")
@@ -114,10 +108,12 @@ class VisualizationPane(ImageDropMixin, QWidget):
         self._refresh_buttons()
 
     # -- the model -----------------------------------------------------------------
-    def set_model(self, name: str, random_init: bool = False) -> None:
-        """Use the model ``name`` (a registry name or model file); loaded in the worker
+    def set_model(self, key: ModelKey | str) -> None:
+        """Use the model ``key`` names (a registry name or model file, and random weights
+        or not: the Evolution pane's choice); loaded from the shared cache in the worker
         when the pane is shown. Runs on the previous model stop."""
-        key = (str(name), bool(random_init))
+        key = ModelKey.of(key)
+        name = key.name
         if key == self.model_key:
             return
         self.model_key = key
@@ -129,12 +125,12 @@ class VisualizationPane(ImageDropMixin, QWidget):
         self.model_label.setText(f"Model: {Path(name).name if '/' in name else name} (not loaded "
                                  "yet)")
         if self.isVisible():
-            self.load_model()
+            self._load_model()
 
-    def load_model(self) -> Job | None:
+    def _load_model(self) -> Job | None:
         """Load the chosen model (LeNet when none was chosen) in the worker thread."""
         if self.model_key is None:
-            self.model_key = ("lenet", False)
+            self.model_key = ModelKey("lenet")
         if self.model is not None or self._load_job is not None:
             return self._load_job
         key = self.model_key
@@ -186,7 +182,7 @@ class VisualizationPane(ImageDropMixin, QWidget):
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if self.model is None:
-            self.load_model()
+            self._load_model()
 
     # -- class visualisation -------------------------------------------------------
     def start_class(self) -> Job | None:
@@ -345,20 +341,24 @@ class VisualizationPane(ImageDropMixin, QWidget):
         """Analyse an ``(H, W, C)`` uint8 image (a copy is sent to the worker)."""
         return self._analyse(self.session.analyse, np.array(image, dtype=np.uint8), source)
 
-    def set_elite_source(self, source: Callable[[], tuple[np.ndarray, str] | None]) -> None:
-        """``source()`` gives the image selected elsewhere (the inspected elite) and a
-        description, or None; the "Elite in the inspector" button uses it."""
-        self._elite_source = source
+    def set_inspected_elite(self, details) -> None:
+        """The elite the Evolution pane's inspector shows (EliteDetails), or None; the
+        "Elite in the inspector" button analyses it."""
+        if details is None:
+            self._elite = None
+        else:
+            caption = (f"Elite for “{details.class_name}”: "
+                       f"{format_confidence(details.confidence)} on {details.model_label}, "
+                       f"generation {details.generation}")
+            self._elite = (details.image, caption)
         self.elite_changed()
 
-    def elite_changed(self, *_args) -> None:
-        """Call when the selected elite changes (enables the button)."""
-        self.maps_tab.elite_button.setEnabled(
-            self.model is not None and self._elite_source is not None
-            and self._elite_source() is not None)
+    def elite_changed(self) -> None:
+        """Enable the elite button when there is a model and an inspected elite."""
+        self.maps_tab.elite_button.setEnabled(self.model is not None and self._elite is not None)
 
     def use_elite(self) -> Job | None:
-        picked = self._elite_source() if self._elite_source is not None else None
+        picked = self._elite
         if picked is None:
             self.show_error("Click an image in the Evolution pane's grid first.")
             return None

@@ -1,6 +1,6 @@
 """One elite, large: its picture, the top-5 classes, its genome, and what to do with it.
 
-The inspector only displays :class:`~fooling_gui.ui.evolution_session.EliteDetails`
+The inspector only displays :class:`~fooling_gui.sessions.evolution_session.EliteDetails`
 and friends; every action is a signal the evolution view turns into a worker request.
 """
 
@@ -187,7 +187,7 @@ class Inspector(QWidget):
         self._enable(False)
 
     def show_details(self, details) -> None:
-        """Show an :class:`~fooling_gui.ui.evolution_session.EliteDetails`."""
+        """Show an :class:`~fooling_gui.sessions.evolution_session.EliteDetails`."""
         same_image = (self.details is not None and self.details.cell == details.cell
                       and self.details.run_id == details.run_id
                       and self.details.generation == details.generation)
@@ -213,7 +213,7 @@ class Inspector(QWidget):
         self.render_size.setEnabled(details.can_render)
 
     def show_score(self, result) -> None:
-        """Show a :class:`~fooling_gui.ui.evolution_session.ScoreResult` for this cell."""
+        """Show a :class:`~fooling_gui.sessions.evolution_session.ScoreResult` for this cell."""
         if (self.details is None or result.cell != self.details.cell
                 or result.generation != self.details.generation):
             return  # the inspector has moved on to another image since

@@ -162,7 +162,7 @@ def test_a_touch_while_the_model_is_still_loading_gets_the_buttons_once_it_is(qt
 
     from fooling_gui.core.models import load_model
     from fooling_gui.ui.evolution_worker import EvolutionWorker
-    from fooling_gui.ui.kiosk.paced_session import PacedSession
+    from fooling_gui.sessions.paced_session import PacedSession
 
     config = quick_config()
 

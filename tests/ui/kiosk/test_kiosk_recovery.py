@@ -8,7 +8,7 @@ from fooling_gui.core.errors import FoolingError
 from fooling_gui.core.models import load_model
 from fooling_gui.ui.evolution_worker import EvolutionWorker
 from fooling_gui.ui.kiosk.controller import ATTRACT, VISITING
-from fooling_gui.ui.kiosk.paced_session import PacedSession
+from fooling_gui.sessions.paced_session import PacedSession
 
 from .conftest import TIMEOUT, quick_config
 

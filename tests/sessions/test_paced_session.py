@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from fooling_gui.core.evolution import RunConfig
-from fooling_gui.ui.job_thread import JobControl, JobStopped
-from fooling_gui.ui.kiosk.paced_session import PacedSession, SavedImage, wait_until
+from fooling_gui.sessions.job_control import JobControl, JobStopped
+from fooling_gui.sessions.paced_session import PacedSession, SavedImage, wait_until
 
 
 class FakeClock:
@@ -77,13 +77,13 @@ def test_saving_never_fails_the_worker(tmp_path):
     session = PacedSession(pace=1000.0, target_confidence=0.99)
     config = RunConfig(model="lenet", encoding="cppn", batch=20, generations=2, classes=(7,))
     run_to_end(session, config)
-    saved = session.export(tmp_path / "visitor-1")
+    saved = session.save_visitor_image(tmp_path / "visitor-1")
     assert isinstance(saved, SavedImage) and saved.problem == ""
     assert (saved.folder / "manifest.json").exists()
     assert (saved.folder / "0007_7.png").exists()
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
-    failed = session.export(blocker)  # a file where the folder should go
+    failed = session.save_visitor_image(blocker)  # a file where the folder should go
     assert failed.folder is None and "is a file" in failed.problem
 
 

@@ -4,12 +4,14 @@ Nothing here imports Qt. Every method is called from jobs that
 :class:`~fooling_gui.ui.evolution_worker.EvolutionWorker` submits to its
 :class:`~fooling_gui.ui.job_thread.JobRunner`, so all of them run in the worker
 thread, one at a time; the GUI only ever receives the frozen results defined here.
+Models come from a :class:`~fooling_gui.sessions.model_cache.ModelCache`, shared with
+the window's other tabs.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -19,10 +21,11 @@ import torch
 
 from ..core.errors import FoolingError
 from ..core.evolution import EvolutionRun, RunConfig, Snapshot
-from ..core.images import from_uint8, quantize, to_uint8
-from .responsiveness import is_heavy, limit_torch_threads_in_this_thread, worker_torch_threads
+from ..core.images import adapt_channels, from_uint8, quantize, to_uint8
+from ..core.models.top_classes import top_classes
+from .model_cache import ModelCache, ModelKey
+from .torch_threads import is_heavy, limit_torch_threads_in_this_thread, worker_torch_threads
 
-TOP_K = 5
 MAX_FRAME_GAP_S = 3.0
 #: Elite images drawn per live frame at most: about a screenful of tiles. A new
 #: 1000-class ImageNet run then shows its first frame in a fraction of a second and
@@ -31,9 +34,14 @@ FRAME_DRAW_LIMIT = 96
 
 
 @dataclass(frozen=True)
-class ModelInfo:
-    """A loaded model as the GUI sees it."""
+class LoadedModel:
+    """A loaded model as the GUI sees it: the key it was loaded by and its spec's facts.
 
+    ``key`` is what the user chose (a registry name or model file, random weights or
+    not); ``name`` is the model's own name (a custom file's may differ from its path).
+    """
+
+    key: ModelKey
     name: str
     label: str
     class_names: tuple[str, ...]
@@ -45,11 +53,16 @@ class ModelInfo:
     cpu_eval_batch: int | None = None  # see ModelSpec: run_defaults reads it
 
     @classmethod
-    def of(cls, classifier) -> ModelInfo:
+    def of(cls, classifier, key: ModelKey | tuple | str) -> LoadedModel:
         s = classifier.spec
-        return cls(s.name, s.label, s.class_names, s.channels, tuple(s.image_size),
-                   s.random_init, s.description, str(classifier.device),
+        return cls(ModelKey.of(key), s.name, s.label, s.class_names, s.channels,
+                   tuple(s.image_size), s.random_init, s.description, str(classifier.device),
                    getattr(s, "cpu_eval_batch", None))
+
+    @classmethod
+    def of_run(cls, run: EvolutionRun) -> LoadedModel:
+        """The model ``run`` scores with, under the key its settings name."""
+        return cls.of(run.classifier, ModelKey(run.config.model, run.config.random_init))
 
 
 @dataclass(frozen=True)
@@ -58,7 +71,7 @@ class RunFrame:
 
     run_id: int
     snapshot: Snapshot
-    model: ModelInfo
+    model: LoadedModel
     config: RunConfig
     seeded_from: str  # "" or a description of the elite a seeded run started from
     previous_run: str = ""  # "" or a description of the run this one replaced
@@ -106,24 +119,6 @@ class RenderResult:
     cell: int
     class_name: str
     image: np.ndarray  # (H, W, C) uint8
-
-
-def top_classes(probabilities: np.ndarray, class_names: Sequence[str],
-                k: int = TOP_K) -> tuple[tuple[int, str, float], ...]:
-    """The ``k`` most probable classes of one softmax vector, most probable first."""
-    k = min(k, probabilities.shape[0])
-    order = np.argsort(-probabilities, kind="stable")[:k]
-    return tuple((int(i), class_names[int(i)], float(probabilities[i])) for i in order)
-
-
-def adapt_channels(images: torch.Tensor, channels: int) -> torch.Tensor:
-    """Grey ↔ colour so any elite can be shown to any model (ITU-R 601 luma)."""
-    if images.shape[1] == channels:
-        return images
-    if channels == 3:
-        return images.expand(-1, 3, -1, -1).contiguous()
-    weights = torch.tensor([0.299, 0.587, 0.114], dtype=images.dtype).view(1, 3, 1, 1)
-    return (images * weights).sum(dim=1, keepdim=True)
 
 
 class _ChunkTimer:
@@ -231,17 +226,19 @@ class CheckedClassifier:
 
 
 class EvolutionSession:
-    """Models (cached by name) and the current run, used only by the worker thread.
+    """The current run, and the models it uses, for the worker thread only.
 
     Args:
-        load: ``load(name, random_init) -> Classifier``; the real model registry by default.
+        load: ``load(name, random_init) -> Classifier`` for a cache of this session's
+            own (tests); ignored when ``models`` is given.
         device: torch device for models and rendering.
+        models: the model cache shared with the window's other tabs.
     """
 
-    def __init__(self, load: Callable[[str, bool], Any] | None = None, device: str = "cpu"):
+    def __init__(self, load: Callable[[str, bool], Any] | None = None, device: str = "cpu",
+                 models: ModelCache | None = None):
         self.device = device
-        self._load = load or self._load_from_registry
-        self._models: dict[tuple, Any] = {}
+        self.models = models or ModelCache(load, device)
         self.run: EvolutionRun | None = None
         self.run_id = 0
         self.seeded_from = ""
@@ -253,50 +250,53 @@ class EvolutionSession:
         # checkpoint, so a run taken up again by a later job honours that job's pause and
         # stop, and other jobs drawing its elites are never stopped by it.
         self._gate = _OwnJobGate()
-        # Set from the GUI thread: live frames carry the offspring only while shown.
+        # Live frames carry the offspring only while they are shown (a queued request).
         self.offspring_wanted = True
         # The window's worker sets torch's threads per model (see responsiveness).
         self.tune_threads = False
 
-    def _load_from_registry(self, name: str, random_init: bool):
-        from ..core.models import load_model
+    def set_offspring_wanted(self, wanted: bool) -> None:
+        """Whether live frames carry the latest offspring (read between generations)."""
+        self.offspring_wanted = bool(wanted)
 
-        # Never download here: that would block evolution; the GUI fetches weights first.
-        return load_model(name, device=self.device, random_init=random_init, allow_download=False)
+    def set_tune_threads(self, tune: bool) -> None:
+        """Whether each run sets this thread's torch threads for its model."""
+        self.tune_threads = bool(tune)
 
     # -- models --------------------------------------------------------------------
     def classifier(self, name: str, random_init: bool = False):
-        """The model called ``name``, loaded once and kept (switching back is instant)."""
-        key = (name, random_init)
-        if key not in self._models:
-            self._models[key] = self._load(name, random_init)
-        return self._models[key]
+        """The model called ``name`` from the shared cache (loaded on first use)."""
+        return self.models.get(ModelKey(name, random_init))
 
     def run_classifier(self, config: RunConfig):
         """The model as ``config`` scores with it: ten crops or the centre crop (the same
-        network, another view of it; kept like the model)."""
-        base = self.classifier(config.model, config.random_init)
-        spec = base.spec
-        want = config.uses_ten_crop and tuple(spec.image_size) != tuple(spec.input_size)
-        if bool(getattr(spec, "ten_crop", False)) == want or not hasattr(base, "module"):
-            return base
-        key = (config.model, config.random_init, "ten" if want else "centre")
-        if key not in self._models:
-            import dataclasses
+        network, another view of it)."""
+        return self.models.view(ModelKey(config.model, config.random_init),
+                                config.uses_ten_crop)
 
-            from ..core.models import Classifier
-
-            self._models[key] = Classifier(base.module, dataclasses.replace(spec, ten_crop=want),
-                                           base.device)
-        return self._models[key]
-
-    def model_info(self, name: str, random_init: bool = False) -> ModelInfo:
-        return ModelInfo.of(self.classifier(name, random_init))
+    def model_info(self, name: str, random_init: bool = False) -> LoadedModel:
+        """The model the user chose: held for this session while it is the choice."""
+        key = ModelKey(name, random_init)
+        return LoadedModel.of(self.models.use((id(self), "chosen"), key), key)
 
     def forget_model(self, name: str) -> None:
         """Drop a cached model (after its weights file changed)."""
-        for key in [k for k in self._models if k[0] == name]:
-            del self._models[key]
+        self.models.forget(name)
+
+    def close(self) -> None:
+        """Release every model this session holds (its worker has ended)."""
+        for role in ("chosen", "run", "previous"):
+            self.models.release((id(self), role))
+
+    def _hold_runs(self) -> None:
+        """Keep the current and the previous run's models in the cache while they exist."""
+        for role, run in (("run", self.run),
+                          ("previous", self.previous[0] if self.previous else None)):
+            if run is None:
+                self.models.release((id(self), role))
+            else:
+                self.models.use((id(self), role),
+                                ModelKey(run.config.model, run.config.random_init))
 
     # -- the run -------------------------------------------------------------------
     def evolve(self, control, config: RunConfig, seed_cell: int | None = None) -> Iterator[RunFrame]:
@@ -328,8 +328,9 @@ class EvolutionSession:
         if self.run is not None:
             self.previous = (self.run, self.seeded_from, self.origin)
         self.run, self.seeded_from, self.origin = run, seeded_from, origin
+        self._hold_runs()
         self.run_id += 1
-        model = ModelInfo.of(classifier)
+        model = LoadedModel.of(classifier, ModelKey(config.model, config.random_init))
         return self._step_until_done(control, run, model)
 
     def resume_previous(self, control) -> Iterator[RunFrame]:
@@ -345,9 +346,10 @@ class EvolutionSession:
         self.previous = ((current, self.seeded_from, self.origin) if current is not None
                          else None)
         self.run, self.seeded_from, self.origin = run, seeded_from, origin
+        self._hold_runs()
         self.run_id += 1
         self._gate.checkpoint = control.checkpoint
-        return self._step_until_done(control, run, ModelInfo.of(run.classifier),
+        return self._step_until_done(control, run, LoadedModel.of_run(run),
                                      replay_history=True)
 
     def describe_previous(self) -> str:
@@ -357,7 +359,7 @@ class EvolutionSession:
         return (f"{run.spec.label} · {run.config.encoding} · seed {run.config.seed}, "
                 f"generation {max(run.generation, 0):,}")
 
-    def _step_until_done(self, control, run: EvolutionRun, model: ModelInfo,
+    def _step_until_done(self, control, run: EvolutionRun, model: LoadedModel,
                          replay_history: bool = False) -> Iterator[RunFrame]:
         run_id = self.run_id
         base_interval = control.interval_s
@@ -386,7 +388,7 @@ class EvolutionSession:
             yield frame
         return self._frame(run_id, run, model)
 
-    def _frame(self, run_id: int, run: EvolutionRun, model: ModelInfo,
+    def _frame(self, run_id: int, run: EvolutionRun, model: LoadedModel,
                max_draw: int | None = None, offspring: bool = True) -> RunFrame:
         return RunFrame(run_id, run.snapshot(max_draw, offspring), model, run.config,
                         self.seeded_from, self.describe_previous())
@@ -395,13 +397,14 @@ class EvolutionSession:
         """A snapshot of the current run (all history the GUI has not seen yet)."""
         if self.run is None:
             return None
-        return self._frame(self.run_id, self.run, ModelInfo.of(self.run.classifier))
+        return self._frame(self.run_id, self.run, LoadedModel.of_run(self.run))
 
     def reset(self) -> None:
         self.run = None
         self.previous = None
         self.seeded_from = ""
         self.origin = None
+        self._hold_runs()
         self.run_id += 1
 
     def _require_run(self) -> EvolutionRun:

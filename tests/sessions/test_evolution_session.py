@@ -9,13 +9,10 @@ import pytest
 
 from fooling_gui.core.errors import FoolingError
 from fooling_gui.core.evolution import RunConfig
-from fooling_gui.ui.evolution_session import (
-    CheckedClassifier,
-    EvolutionSession,
-    adapt_channels,
-    top_classes,
-)
-from fooling_gui.ui.job_thread import JobControl, JobStopped
+from fooling_gui.core.images import adapt_channels
+from fooling_gui.core.models.top_classes import top_classes
+from fooling_gui.sessions.evolution_session import CheckedClassifier, EvolutionSession
+from fooling_gui.sessions.job_control import JobControl, JobStopped
 
 
 @pytest.fixture(scope="module")

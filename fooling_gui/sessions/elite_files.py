@@ -9,7 +9,7 @@ from ..core.gallery.export import slug
 
 
 def elite_png_text(details) -> dict[str, str]:
-    """PNG text chunks for an :class:`~fooling_gui.ui.evolution_session.EliteDetails`:
+    """PNG text chunks for an :class:`~fooling_gui.sessions.evolution_session.EliteDetails`:
     model, weights, class, confidence, generation, encoding, seed, genome hash, (CPPN)
     the whole genome and, for a run started from another run's image, that origin."""
     text = {"Software": f"fooling-gui {__version__}", "model": details.model_label,

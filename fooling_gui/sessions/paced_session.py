@@ -1,7 +1,7 @@
 """The kiosk's worker-side session: evolution at a pace people can follow.
 
 :class:`PacedSession` is the main window's
-:class:`~fooling_gui.ui.evolution_session.EvolutionSession` (same model cache, same
+:class:`~fooling_gui.sessions.evolution_session.EvolutionSession` (same model cache, same
 chunked, stoppable steps, same :class:`RunFrame` s) with two changes for an exhibit:
 generations are spaced out to a fixed rate, and a run ends as soon as its image
 reaches the target confidence. Used through an unchanged
@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ...core.errors import FoolingError
-from ...core.evolution import RunConfig
-from ..evolution_session import EvolutionSession, RunFrame
+from ..core.errors import FoolingError
+from ..core.evolution import RunConfig
+from .evolution_session import EvolutionSession, RunFrame
+from .model_cache import ModelCache
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +30,7 @@ WAIT_SLICE_S = 0.05  # stop and pause act within this while waiting between gene
 
 @dataclass(frozen=True)
 class SavedImage:
-    """Answer to :meth:`PacedSession.export`: where the image went, or why it did not."""
+    """Answer to :meth:`PacedSession.save_visitor_image`: where the image went, or why it did not."""
 
     folder: Path | None
     problem: str = ""
@@ -56,12 +57,13 @@ class PacedSession(EvolutionSession):
     Args:
         pace: generations per (real) second.
         target_confidence: a run returns once every cell's elite reaches this.
-        load, device: as for :class:`EvolutionSession`.
+        load, device, models: as for :class:`EvolutionSession`.
     """
 
     def __init__(self, pace: float, target_confidence: float,
-                 load: Callable[[str, bool], Any] | None = None, device: str = "cpu"):
-        super().__init__(load=load, device=device)
+                 load: Callable[[str, bool], Any] | None = None, device: str = "cpu",
+                 models: ModelCache | None = None):
+        super().__init__(load=load, device=device, models=models)
         if pace <= 0:
             raise ValueError("pace must be positive")
         self.pace = pace
@@ -94,15 +96,14 @@ class PacedSession(EvolutionSession):
         return confidences is not None and confidences.size > 0 and \
             float(confidences.min()) >= self.target_confidence
 
-    def export(self, out_dir: str | Path, overwrite: bool = False,
-               name_in: bool = False) -> SavedImage:
+    def save_visitor_image(self, out_dir: str | Path) -> SavedImage:
         """Save the current run's image as a gallery folder; never fails the worker.
 
         A visitor must not be interrupted by a full disk or a missing folder, so a
         problem comes back as :attr:`SavedImage.problem` instead of an error.
         """
         try:
-            manifest = super().export(out_dir, overwrite, name_in)
+            manifest = self.export(out_dir, overwrite=False)
         except (FoolingError, OSError) as exc:
             log.warning("Could not save the visitor's image: %s", exc)
             return SavedImage(None, str(exc))

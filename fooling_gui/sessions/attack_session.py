@@ -1,9 +1,9 @@
 """What the Adversarial and Defences worker threads own and send back. No Qt here.
 
-:class:`AttackSession` keeps the loaded model; the panes submit its methods as jobs to
-their own :class:`~fooling_gui.ui.job_thread.JobRunner`. Attacks return a frozen
-:class:`AttackView` whose pictures are ready-to-draw uint8 arrays and whose caption
-says in plain words what happened. Experiments report :class:`ExperimentProgress`
+:class:`AttackSession` gets its model from the shared model cache; the panes submit its
+methods as jobs to their own :class:`~fooling_gui.ui.job_thread.JobRunner`. Attacks
+return a frozen :class:`AttackView` whose pictures are ready-to-draw uint8 arrays and
+whose caption says in plain words what happened. Experiments report :class:`ExperimentProgress`
 through ``control.publish`` and return the core's JSON-ready dict.
 """
 
@@ -15,13 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ...core.errors import FoolingError
-from ...core.formatting import format_confidence
-from .vis_session import ModelKey
-
-TOP_K = 5  # bars shown for models with many classes; 10-class models show all
-DARKER = np.array([79, 150, 240], dtype=np.float64)  # blue: the push made a pixel darker
-BRIGHTER = np.array([245, 165, 36], dtype=np.float64)  # orange: it made it brighter
+from ..core.attacks.pictures import bar_rows, perturbation_picture
+from ..core.errors import FoolingError
+from ..core.formatting import format_confidence
+from .model_cache import ModelCache, ModelKey
 
 
 @dataclass(frozen=True)
@@ -120,24 +117,6 @@ class ExperimentProgress:
         return min(self.generations / self.planned, 1.0) if self.planned else 0.0
 
 
-def perturbation_picture(perturbation: np.ndarray, epsilon: float) -> np.ndarray:
-    """``(H, W, C)`` change in pixel units → ``(H, W, 3)`` uint8 through the diverging map
-    (channels averaged): ±epsilon reach the ends, so even a tiny push is visible."""
-    mean = np.asarray(perturbation, dtype=np.float64).mean(axis=2)
-    t = np.clip(mean / max(epsilon, 1e-12), -1.0, 1.0)[:, :, None]
-    rgb = np.where(t < 0, -t * DARKER, t * BRIGHTER)  # black where nothing changed
-    return np.round(rgb).astype(np.uint8)
-
-
-def bar_rows(probs: np.ndarray, class_names, k: int = TOP_K) -> tuple[tuple[int, str, float], ...]:
-    """All classes in order for 10-class models, else the ``k`` most likely."""
-    if len(class_names) <= 10:
-        order = range(len(class_names))
-    else:
-        order = np.argsort(-probs, kind="stable")[:k]
-    return tuple((int(i), str(class_names[int(i)]), float(probs[int(i)])) for i in order)
-
-
 def attack_caption(view_label: str, before_p: float, after_name: str, after_p: float,
                    max_change: float, request: AttackRequest, target_name: str | None,
                    success: bool) -> str:
@@ -160,33 +139,24 @@ def attack_caption(view_label: str, before_p: float, after_name: str, after_p: f
 
 
 class AttackSession:
-    """The model (one at a time, cached by key) and the job functions; used only by the
-    worker thread.
+    """The job functions of the Adversarial and Defences tabs; used only by the worker
+    thread.
 
     Args:
-        load: ``load(name, random_init) -> Classifier``; the registry by default (never
-            downloading: the Evolution pane fetches weights first).
+        load: ``load(name, random_init) -> Classifier`` for a cache of this session's
+            own (tests); ignored when ``models`` is given.
         device: torch device.
+        models: the model cache shared with the window's other tabs.
     """
 
-    def __init__(self, load: Callable[[str, bool], object] | None = None, device: str = "cpu"):
+    def __init__(self, load: Callable[[str, bool], object] | None = None, device: str = "cpu",
+                 models: ModelCache | None = None):
         self.device = device
-        self._load = load or self._load_from_registry
-        self._key: ModelKey | None = None
-        self._classifier = None
-
-    def _load_from_registry(self, name: str, random_init: bool):
-        from ...core.models import load_model
-
-        return load_model(name, device=self.device, random_init=random_init,
-                          allow_download=False)
+        self.models = models or ModelCache(load, device)
 
     def classifier(self, key: ModelKey):
-        if key != self._key:
-            self._classifier = None  # free the old model first (ImageNet models are large)
-            self._classifier = self._load(*key)
-            self._key = key
-        return self._classifier
+        """The model for ``key``, held for this tab until it uses another."""
+        return self.models.use((id(self), "model"), key)
 
     def load(self, key: ModelKey) -> AttackModel:
         """A job: load the model."""
@@ -197,7 +167,7 @@ class AttackSession:
     # -- inputs --------------------------------------------------------------------
     def digit(self, key: ModelKey, label: int, index: int) -> AttackInput:
         """A job: one of the shipped held-out MNIST digits."""
-        from ...core.datasets import example_digit
+        from ..core.datasets import example_digit
 
         spec = self.classifier(key).spec
         if spec.channels != 1 or tuple(spec.image_size) != (28, 28):
@@ -208,8 +178,8 @@ class AttackSession:
 
     def photo(self, key: ModelKey, photo_key: str) -> AttackInput:
         """A job: one of the shipped photographs, fitted to the model's image size."""
-        from ...core.attacks.inputs import fit_to_model
-        from ...core.photos import photo
+        from ..core.attacks.inputs import fit_to_model
+        from ..core.photos import photo
 
         spec = self.classifier(key).spec
         if spec.channels != 3:
@@ -220,7 +190,7 @@ class AttackSession:
 
     def file(self, key: ModelKey, path: str | Path) -> AttackInput:
         """A job: an image file, resized to the model's input."""
-        from ...core.attacks.inputs import load_for_model
+        from ..core.attacks.inputs import load_for_model
 
         spec = self.classifier(key).spec
         return AttackInput(load_for_model(path, spec), Path(path).name, None)
@@ -230,7 +200,7 @@ class AttackSession:
                request: AttackRequest) -> AttackView:
         """A job: run FGSM or PGD on one image. PGD reports :class:`AttackProgress`
         and stops within one step when the job is stopped."""
-        from ...core.attacks import fgsm, pgd
+        from ..core.attacks import fgsm, pgd
 
         classifier = self.classifier(key)
         images = item.image[None]
@@ -269,7 +239,7 @@ def run_experiment_job(control, session: AttackSession, key: ModelKey, experimen
                        settings: dict) -> dict:
     """A job: one defence experiment, publishing :class:`ExperimentProgress`; a stop
     takes effect within one generation or one training step."""
-    from ...core.attacks.experiments import ExperimentHooks, planned_generations, run_experiment
+    from ..core.attacks.experiments import ExperimentHooks, planned_generations, run_experiment
 
     classifier = session.classifier(key)
     planned = planned_generations(experiment, **settings)

@@ -1,0 +1,100 @@
+"""What the next evolution run will be: the run controls' settings as a RunConfig.
+
+:class:`RunSetup` reads the controls (encoding, batch, seed, preset, crops, encoding
+settings) and the classes picked in the class dialog, adds the chosen model's per-model
+defaults (:func:`~fooling_gui.core.evolution.run_defaults`, as the CLI, the kiosk and
+sweeps take them) and remembers the settings between sessions.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
+
+from ..core.evolution import RunConfig, run_defaults
+from .widgets.class_picker import ClassPicker
+
+OPEN_ENDED = 10**9  # GUI runs go on until stopped
+
+
+class RunSetup(QObject):
+    """The settings of the next run.
+
+    Args:
+        controls: the run controls the settings are read from.
+        settings: where encoding, seed and batch are remembered.
+        parent: the widget the class dialog opens over.
+
+    Signals:
+        changed(): the user edited the settings or the classes (a running run restarts
+            with them).
+    """
+
+    changed = Signal()
+
+    def __init__(self, controls, settings, parent: QWidget):
+        super().__init__(parent)
+        self._controls = controls
+        self._settings = settings
+        self._parent = parent
+        self.classes: tuple[int, ...] | None = None  # None: every class
+        self._kind: str | None = None  # "mnist" or "imagenet" of the last model
+        controls.settings_edited.connect(self._edited)
+
+    def restore(self, encoding: str | None = None, seed: int | None = None) -> None:
+        """Show the remembered settings (``encoding``, ``seed``: from the command line)."""
+        s = self._settings
+        self._controls.set_encoding(encoding or s.get("run/encoding"))
+        self._controls.set_seed(s.get("run/seed") if seed is None else seed)
+        self._controls.set_batch(s.get("run/batch"))
+
+    def model_loading(self) -> None:
+        self.classes = None  # another model's classes
+
+    def model_ready(self, info) -> None:
+        """A model (LoadedModel) was chosen: its classes, and its batch when the kind of
+        model changed (ImageNet's default differs from MNIST's)."""
+        kind = "mnist" if info.channels == 1 else "imagenet"
+        if self._kind is not None and kind != self._kind:
+            encoding = self._controls.encoding_name()
+            self._controls.set_batch(run_defaults(info, encoding, False, info.device)[0])
+        self._kind = kind
+        self._controls.set_classes_text(None, len(info.class_names))
+
+    def choose_classes(self, info) -> None:
+        """The class dialog for the model ``info`` describes."""
+        if info is None:
+            return
+        picker = ClassPicker(info.class_names, self.classes, self._parent)
+        if picker.exec() == ClassPicker.DialogCode.Accepted:
+            self.classes = picker.selection()
+            total = len(info.class_names)
+            self._controls.set_classes_text(
+                None if self.classes is None else len(self.classes), total)
+            self.changed.emit()
+
+    def config(self, key, info) -> RunConfig:
+        """The next run on the model ``key`` names (``info``: its LoadedModel, or None
+        while it loads)."""
+        c = self._controls
+        preset, ten_crop, params = c.run_settings()
+        config = RunConfig(model=key.name if key else "", encoding=c.encoding_name(),
+                           batch=c.batch.value(), generations=OPEN_ENDED, classes=self.classes,
+                           seed=c.seed.value(), random_init=bool(key and key.random_init),
+                           preset=preset, ten_crop=ten_crop, encoding_params=params)
+        if info is None:
+            return config
+        _, eval_batch = run_defaults(info, config.encoding, config.uses_ten_crop, info.device)
+        return dataclasses.replace(config, eval_batch=eval_batch)
+
+    def remember(self) -> None:
+        s = self._settings
+        s.set("run/encoding", self._controls.encoding_name())
+        s.set("run/seed", self._controls.seed.value())
+        s.set("run/batch", self._controls.batch.value())
+
+    def _edited(self) -> None:
+        self.remember()
+        self.changed.emit()

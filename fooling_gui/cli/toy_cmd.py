@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     print("input  weight     x   W_i*x_i  pushed x")
     for i, (w, x, x2) in enumerate(zip(r["weights"], r["x"], r["x_after_all"])):
-        # x1 … x10, as the window and the brief number them
+        # x1 … x10, as the window numbers them
         print(f"  x{i + 1:<3}  {w:+5.0f}   {x:+5.1f}  {w * x:+5.1f}    {x2:+5.1f}")
     print(f"score sigmoid(W·x) = sigmoid({r['logit']:+.1f}) = {r['score']:.3f}")
     print(f"one input pushed by {r['step_size']}: {r['score_after_one_input'][0]:.3f}")

@@ -65,7 +65,12 @@ def run(args: argparse.Namespace) -> int:
                                "kiosk reads its settings from --config.")
         from ..ui.kiosk.app import run_kiosk
 
-        rc = run_kiosk(args)
+        timed_run = None
+        if args.run_for is not None:  # the harness joins here, never inside the exhibit
+            from ..ui.kiosk.timed import timed_run_factory
+
+            timed_run = timed_run_factory(args)
+        rc = run_kiosk(args, timed_run)
     else:
         from ..ui.app import run_app
 

@@ -1,6 +1,7 @@
 """Keeping the GUI thread responsive while a worker thread computes flat out.
 
-Measured on a 2-core machine (see the report of issue 3):
+Measured on a 2-core machine with the window's timed run (``--run-for … --stats``, which
+reports evaluations per second and the GUI event loop's lateness):
 
 * A full (generation-2) garbage collection of the heap torch and pyqtgraph build
   takes ~150 ms and holds the GIL, so the GUI thread freezes for that long.

@@ -20,7 +20,7 @@ def run_json(capsys, *argv):
     return json.loads(out)
 
 
-def test_toy_json_has_the_brief_numbers(capsys):
+def test_toy_json_has_the_worked_example_numbers(capsys):
     r = run_json(capsys, "toy", "--json")
     assert r["score"] == pytest.approx(0.047, abs=0.01)
     assert r["score_after_all"] == pytest.approx(0.88, abs=0.01)

@@ -1,4 +1,4 @@
-"""What a new user meets on the command line (issue 15): the README's own commands do
+"""What a new user meets on the command line: the README's own commands do
 what they say, numbers read as in the window, long work shows how long it has left."""
 
 from __future__ import annotations

@@ -10,15 +10,6 @@ pytest.importorskip("pytestqt")
 from PySide6.QtCore import QThread
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _pyside_refcount_guard(qapp):
-    """PySide6 6.12.0 on Python 3.11 drops references to True/False/None on every call;
-    a long test session would abort (see fooling_gui/ui/pyside_refcount_guard.py)."""
-    from fooling_gui.ui.pyside_refcount_guard import install_guard
-
-    install_guard(qapp)
-
-
 @pytest.fixture(autouse=True)
 def _dangling_qthreads(monkeypatch, qapp):
     """Fail a test that leaves a QThread running (napari's ``_dangling_qthreads`` idea).

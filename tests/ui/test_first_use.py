@@ -1,4 +1,4 @@
-"""Rough edges a new user met in the main window (issue 15): labels, the status bar,
+"""Rough edges a new user met in the main window: labels, the status bar,
 stale scores, replacing a run and going back to it, closing."""
 
 from __future__ import annotations

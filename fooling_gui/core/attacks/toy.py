@@ -31,7 +31,7 @@ class LogisticToy:
         weights: the fixed weights ``W``.
         x: the current input.
         start: the input the toy began with (for ``reset`` and ``moved``).
-        step_size: how far one push moves an input (0.5 in the brief).
+        step_size: how far one push moves an input (0.5 turns 0.047 into 0.88).
     """
 
     weights: tuple[float, ...] = TOY_WEIGHTS

@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ... import __version__
+from .. import files
 from ..errors import FoolingError
 from ..evolution.config import RunConfig, run_defaults
 from ..evolution.settings import preset_values, split_run_settings
@@ -150,7 +151,7 @@ def run_sweep(spec: SweepSpec, out: str | Path, *, address: str | None = None,
         meta = {"format": folder.SWEEP_FORMAT, "software": f"fooling-gui {__version__}",
                 "created": created, "sweep_file": spec.source,
                 "models": list(spec.models)}
-        folder.write_json_atomic(root / "sweep.json", {
+        files.write_json(root / "sweep.json", {
             **meta, "runs": [{"run_id": p.run.run_id, "config": p.config.to_dict(),
                               "cpus": p.run.cpus, "gpus": p.run.gpus} for p in planned]})
         rows = {p.run.run_id: p.row or _row(p, "pending") for p in planned}
@@ -224,7 +225,7 @@ def _finish(root: Path, p: PlannedRun, result) -> dict:
            "median_confidence": s["median_confidence"], "at_least_99_99": s["at_least_99_99"],
            "evaluations": manifest["evaluations"], "wall_seconds": manifest["wall_seconds"],
            "node": result.node, "finished": _now()}
-    folder.write_json_atomic(folder.marker_path(root, p.run.run_id), row)
+    files.write_json(folder.marker_path(root, p.run.run_id), row)
     return row
 
 
@@ -267,8 +268,8 @@ def _write_pages(root: Path, meta: dict, planned: list[PlannedRun], rows: dict,
     folder.write_summary(root, ordered, {**public, **counts})
     if transfer is not None:
         folder.write_transfer(root, transfer)
-    folder.write_text_atomic(root / "index.html",
-                             sweep_html({**public, **counts}, ordered, transfer))
+    files.write_text(root / "index.html",
+                     sweep_html({**public, **counts}, ordered, transfer))
 
 
 @contextlib.contextmanager

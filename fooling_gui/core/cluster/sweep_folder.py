@@ -42,15 +42,6 @@ def marker_path(root: Path, run_id: str) -> Path:
     return Path(root) / RUNS / f"{run_id}.done.json"
 
 
-def write_text_atomic(path: Path, text: str) -> Path:
-    """Write ``text`` whole or not at all (the project's file writer)."""
-    return files.write_text(path, text)
-
-
-def write_json_atomic(path: Path, data) -> Path:
-    return files.write_json(path, data)
-
-
 def read_json(path: Path):
     """A JSON file's content, or None when it is missing or unreadable."""
     try:
@@ -100,19 +91,19 @@ def _cell(value) -> str:
 
 def write_summary(root: Path, rows: list[dict], meta: dict) -> None:
     """``summary.json`` (``meta`` plus the rows) and ``summary.csv``."""
-    write_json_atomic(Path(root) / "summary.json", {**meta, "rows": rows})
-    write_text_atomic(Path(root) / "summary.csv", csv_text(SUMMARY_COLUMNS, rows))
+    files.write_json(Path(root) / "summary.json", {**meta, "rows": rows})
+    files.write_text(Path(root) / "summary.csv", csv_text(SUMMARY_COLUMNS, rows))
 
 
 def write_transfer(root: Path, transfer: dict) -> None:
     """``transfer.json`` and ``transfer.csv`` (one line per run and model)."""
-    write_json_atomic(Path(root) / "transfer.json", transfer)
+    files.write_json(Path(root) / "transfer.json", transfer)
     lines = [{"run_id": c["run_id"], "model": c["model"], **{k: c.get(k) for k in
              ("mean_confidence", "at_99", "top1", "n_images")}}
              for c in transfer.get("cells", [])]
-    write_text_atomic(Path(root) / "transfer.csv",
-                      csv_text(("run_id", "model", "mean_confidence", "at_99", "top1",
-                                "n_images"), lines))
+    files.write_text(Path(root) / "transfer.csv",
+                     csv_text(("run_id", "model", "mean_confidence", "at_99", "top1",
+                               "n_images"), lines))
 
 
 @dataclass(frozen=True)

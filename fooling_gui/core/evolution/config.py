@@ -9,7 +9,7 @@ from . import settings as run_settings
 
 ENCODINGS = ("direct", "cppn")
 
-# The paper's offspring per generation (shared/BRIEF.md).
+# Offspring per generation as in the paper's experiments (400 for CPPN on ImageNet).
 DEFAULT_BATCH = {("mnist", "direct"): 200, ("mnist", "cppn"): 200,
                  ("imagenet", "direct"): 200, ("imagenet", "cppn"): 400}
 #: Network inputs per forward pass for colour (ImageNet-sized) models: it bounds the

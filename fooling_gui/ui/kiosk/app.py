@@ -5,12 +5,17 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 log = logging.getLogger("fooling_gui.kiosk")
 
 DEFAULT_CHORD = "Ctrl+Alt+Shift+Q"
 STAFF_NOTE_MS = 60_000  # configuration problems stay on screen this long
+
+#: Builds the harness of a timed run: (controller, config, problems, window) -> harness.
+TimedRunFactory = Callable[[Any, Any, list, Any], Any]
 
 
 def config_path(args: argparse.Namespace):
@@ -105,8 +110,16 @@ def build_kiosk(config, app, worker_factory=None) -> Kiosk:
     return Kiosk(window, controller, monitor, chord, staff_exit, heartbeat)
 
 
-def run_kiosk(args: argparse.Namespace) -> int:
-    """Run the kiosk until the staff chord (or ``--run-for``) ends it; returns the exit code."""
+def run_kiosk(args: argparse.Namespace, timed_run: TimedRunFactory | None = None) -> int:
+    """Run the kiosk until the staff chord ends it; returns the exit code.
+
+    Args:
+        args: the command line (``--config`` and the kiosk options).
+        timed_run: for ``--run-for``: called with the controller, the settings in use,
+            the problems found in them and the window, it returns the harness that ends
+            the run (its ``begin()`` is called, its ``exit_code`` returned). The command
+            line passes it, so the exhibit itself never imports a test harness.
+    """
     logging.basicConfig(level=logging.INFO if args.run_for is None else logging.WARNING,
                         format="fooling-gui: %(levelname)s: %(message)s")
     if (args.stats is not None or args.screenshot is not None) and args.run_for is None:
@@ -124,7 +137,7 @@ def run_kiosk(args: argparse.Namespace) -> int:
     for problem in problems:
         print(f"fooling-gui: {problem}", file=sys.stderr)
 
-    from ..app import make_application
+    from ..application import make_application
 
     app = make_application()  # first: says in one sentence when Qt cannot start here
     from PySide6.QtCore import QTimer
@@ -146,11 +159,8 @@ def run_kiosk(args: argparse.Namespace) -> int:
         kiosk.window.staff_note.show_text(staff_note(problems))
         QTimer.singleShot(STAFF_NOTE_MS, kiosk.window.staff_note.hide)
     timed = None
-    if args.run_for is not None:
-        from .timed import KioskTimedRun
-
-        timed = KioskTimedRun(kiosk.controller, args.run_for, args.stats, args.screenshot,
-                              config, problems, parent=kiosk.window)
+    if timed_run is not None:
+        timed = timed_run(kiosk.controller, config, problems, kiosk.window)
         timed.begin()
     try:
         rc = app.exec()

@@ -64,13 +64,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     _offscreen_1920()
 
+    from dataclasses import replace
+
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
-    from ..app import make_application
+    from ..application import make_application
     from ..timed_run import save_screenshot
-    from dataclasses import replace
-
     from .config import KioskConfig, load_config
     from .controller import RESULT, WHY, KioskController
     from .texts import Texts

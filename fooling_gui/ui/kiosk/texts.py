@@ -99,7 +99,10 @@ CAPTIONS: dict[str, dict[str, str]] = {
     },
 }
 
-# The project's own explanations (shared/BRIEF.md, "Why it happens"), in plain words.
+# Why a network is so easy to fool, in plain words for visitors: inputs live in a huge
+# space the training pictures barely touch, a classifier must always pick a class, it
+# keys on clues rather than objects, many small pushes add up, and what defences do.
+# {pixels} is filled in with the model's input size.
 CARDS: dict[str, tuple[tuple[str, str], ...]] = {
     "en": (
         ("Pictures live in a huge space",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer
@@ -145,3 +146,13 @@ class KioskTimedRun(QObject):
             "config_problems": list(self.problems),
             "config": describe(self.config),
         }
+
+
+def timed_run_factory(args) -> Callable:
+    """What ``--run-for``/``--stats``/``--screenshot`` ask of the kiosk, as the
+    ``timed_run`` argument of :func:`~.app.run_kiosk`."""
+    def attach(controller, config: KioskConfig, problems: list[str], parent: QObject):
+        return KioskTimedRun(controller, args.run_for, args.stats, args.screenshot, config,
+                             problems, parent=parent)
+
+    return attach

@@ -39,10 +39,11 @@ from ...sessions.attack_session import (
 )
 from ...sessions.model_cache import ModelKey
 from ..job_thread import Job, JobRunner
+from ..widgets.class_chooser import ClassChooser
 from ..widgets.message_banner import MessageBanner
+from ..widgets.pixel_view import PixelView
 from ..widgets.probability_bars import ProbabilityBars
 from .file_drop import IMAGE_FILES, ImageDropMixin
-from .vis_widgets import ClassChooser, PixelView
 
 log = logging.getLogger(__name__)
 

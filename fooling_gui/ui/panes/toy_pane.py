@@ -1,4 +1,4 @@
-"""The "Small pushes add up" pane: the brief's ten-input logistic regression to click.
+"""The "Small pushes add up" pane: a ten-input logistic regression to click.
 
 Ten inputs, each with its weight; a button per input moves it 0.5 in the sign of its
 weight, "Push all" moves every input at once (the FGSM step with ε = 0.5). The output

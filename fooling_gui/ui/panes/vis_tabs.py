@@ -28,9 +28,11 @@ from PySide6.QtWidgets import (
 
 from ...core.formatting import format_confidence
 from ...core.vis import LayerInfo
+from ..widgets.class_chooser import ClassChooser
+from ..widgets.pixel_view import PixelView
 from ..widgets.probability_bars import ProbabilityBars
 from .vis_settings_form import VisSettingsForm
-from .vis_widgets import ClassChooser, LayerMapsView, PixelView, StepCurve, TileGrid
+from .vis_widgets import LayerMapsView, StepCurve, TileGrid
 
 CONTROLS_WIDTH = 320
 

@@ -1,6 +1,7 @@
-"""Widgets of the feature-visualisation pane: crisp pixel views, a tile grid, a searchable
-class box, a step curve and the per-layer activation maps. They only draw what they are
-given; none of them runs a model.
+"""Widgets of the feature-visualisation pane: a tile grid, a step curve and the per-layer
+activation maps (the pixel view and the class box, shared with the adversarial tab, are
+in :mod:`fooling_gui.ui.widgets`). They only draw what they are given; none of them runs
+a model.
 """
 
 from __future__ import annotations
@@ -10,11 +11,9 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
-    QComboBox,
-    QCompleter,
     QFrame,
     QGridLayout,
     QLabel,
@@ -27,69 +26,7 @@ from PySide6.QtWidgets import (
 from .. import theme
 from ..widgets.confidence_plot import MAX_NINES, TICKS, nines
 from ..widgets.elite_grid import to_qimage
-
-
-def paint_ready(image: np.ndarray) -> QImage:
-    """``(H, W, 1|3)`` uint8 → a QImage in the format the painter draws fastest (grey
-    images would otherwise be converted on every paint)."""
-    return to_qimage(image).convertToFormat(QImage.Format.Format_RGB32)
-
-
-def fit_rect(image_w: int, image_h: int, box: QRect) -> QRect:
-    """The largest rectangle of the image's aspect centred in ``box``; whole multiples
-    of the image size when it is enlarged, so every pixel becomes an equal square."""
-    scale = min(box.width() / image_w, box.height() / image_h)
-    if scale >= 1.0:
-        scale = math.floor(scale)
-    w, h = max(1, int(image_w * scale)), max(1, int(image_h * scale))
-    return QRect(box.x() + (box.width() - w) // 2, box.y() + (box.height() - h) // 2, w, h)
-
-
-class PixelView(QWidget):
-    """One ``(H, W, 1|3)`` uint8 image scaled to fit without blur, with an optional
-    caption underneath; shows ``placeholder`` text when empty."""
-
-    def __init__(self, placeholder: str = "", caption: str = "", min_side: int = 96, parent=None):
-        super().__init__(parent)
-        self._image: QImage | None = None
-        self.placeholder = placeholder
-        self.caption = caption
-        self.setMinimumSize(min_side, min_side)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-
-    def set_image(self, image: np.ndarray | None) -> None:
-        self._image = None if image is None else paint_ready(image)
-        self.update()
-
-    def set_caption(self, text: str) -> None:
-        self.caption = text
-        self.update()
-
-    @property
-    def has_image(self) -> bool:
-        return self._image is not None
-
-    def sizeHint(self) -> QSize:
-        return QSize(320, 320)
-
-    def paintEvent(self, event) -> None:
-        painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor(theme.BASE))
-        box = self.rect().adjusted(4, 4, -4, -4)
-        if self.caption:
-            box.setBottom(box.bottom() - painter.fontMetrics().height() - 4)
-            painter.setPen(QColor(theme.MUTED))
-            painter.drawText(QRect(0, box.bottom() + 2, self.width(), painter.fontMetrics().height()
-                                   + 2), Qt.AlignmentFlag.AlignCenter, self.caption)
-        if self._image is None:
-            painter.setPen(QColor(theme.MUTED))
-            painter.drawText(box, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                             self.placeholder)
-        elif box.width() > 0 and box.height() > 0:
-            # No SmoothPixmapTransform: enlarged pixels stay sharp squares.
-            painter.drawImage(fit_rect(self._image.width(), self._image.height(), box),
-                              self._image)
-        painter.end()
+from ..widgets.pixel_view import fit_rect, paint_ready
 
 
 class TileGrid(QWidget):
@@ -155,48 +92,6 @@ class TileGrid(QWidget):
                              Qt.AlignmentFlag.AlignCenter,
                              fm.elidedText(text, Qt.TextElideMode.ElideRight, int(cell_w) - 4))
         painter.end()
-
-
-class ClassChooser(QComboBox):
-    """A class box for up to thousands of classes: type any part of a name to filter."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setEditable(True)
-        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.setMaxVisibleItems(20)
-        self.lineEdit().setPlaceholderText("Type to search classes…")
-        completer = QCompleter(self.model(), self)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        completer.setMaxVisibleItems(15)
-        self.setCompleter(completer)
-        self._names: tuple[str, ...] = ()
-
-    def set_classes(self, names: Sequence[str]) -> None:
-        self._names = tuple(names)
-        self.blockSignals(True)
-        self.clear()
-        for i, name in enumerate(self._names):
-            self.addItem(name if name == str(i) else f"{i} · {name}", i)
-        self.blockSignals(False)
-        if self._names:
-            self.setCurrentIndex(0)
-
-    def class_index(self) -> int:
-        """The chosen class, or -1 when the typed text names no class exactly."""
-        text = self.currentText().strip()
-        i = self.findText(text, Qt.MatchFlag.MatchFixedString)
-        if i < 0 and text.isdigit() and int(text) < len(self._names):
-            i = int(text)  # "281" for "281 · tabby cat"
-        return -1 if i < 0 else int(self.itemData(i))
-
-    def set_class_index(self, index: int) -> None:
-        self.setCurrentIndex(self.findData(index))
-
-    def class_name(self, index: int) -> str:
-        return self._names[index] if 0 <= index < len(self._names) else ""
 
 
 class StepCurve(pg.PlotWidget):

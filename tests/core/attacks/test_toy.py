@@ -1,4 +1,4 @@
-"""The brief's logistic-regression example: small pushes add up."""
+"""The ten-input logistic-regression example: small pushes add up."""
 
 import numpy as np
 import pytest
@@ -6,7 +6,7 @@ import pytest
 from fooling_gui.core.attacks import LogisticToy
 
 
-def test_start_and_after_one_push_per_input_match_the_brief():
+def test_start_and_after_one_push_per_input_match_the_worked_example():
     toy = LogisticToy()
     assert toy.score() == pytest.approx(0.047, abs=0.01)
     pushed = toy.step_all()

@@ -132,6 +132,26 @@ def test_a_full_disk_while_writing_keeps_the_old_gallery(tmp_path, monkeypatch):
     assert seed_of(out) == 5 and beside(out) == ["g"]
 
 
+@pytest.mark.parametrize("failure", [ValueError("a bug in the page"), KeyboardInterrupt()],
+                         ids=["bug", "ctrl-c"])
+def test_any_failure_while_writing_leaves_no_temporary_and_the_old_gallery(tmp_path,
+                                                                           monkeypatch, failure):
+    out = tmp_path / "g"
+    export_gallery(elites(), prov(seed=5), out)
+    from fooling_gui.core.gallery import export as export_mod
+
+    def gallery_html(manifest):
+        raise failure
+
+    monkeypatch.setattr(export_mod, "gallery_html", gallery_html)
+    with pytest.raises(type(failure)):
+        export_gallery(elites(), prov(seed=6), out, overwrite=True)
+    assert seed_of(out) == 5 and beside(out) == ["g"]
+    with pytest.raises(type(failure)):
+        export_gallery(elites(), prov(seed=6), tmp_path / "new")
+    assert beside(out) == ["g"]
+
+
 @pytest.mark.parametrize("where", [".", "/"])
 def test_the_current_folder_or_the_root_is_refused(tmp_path, monkeypatch, where):
     monkeypatch.chdir(tmp_path)

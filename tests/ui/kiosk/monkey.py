@@ -1,7 +1,7 @@
 """A monkey for the kiosk: random taps, drags, clicks, wheel turns and key presses.
 
-Used by ``test_monkey.py`` (a short run) and run by hand for the full acceptance
-check (10,000 events over 5 minutes, LeNet, real evolution)::
+Used by ``test_monkey.py`` (a short run) and run by hand as a check before opening
+day (10,000 events over 5 minutes, LeNet, real evolution)::
 
     python -m tests.ui.kiosk.monkey --events 10000 --seconds 300 --json monkey.json
 
@@ -192,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-    from fooling_gui.ui.app import make_application
+    from fooling_gui.ui.application import make_application
     from fooling_gui.ui.kiosk.app import build_kiosk
     from fooling_gui.ui.kiosk.config import KioskConfig
 

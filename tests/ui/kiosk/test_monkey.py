@@ -1,6 +1,6 @@
 """A short monkey test: random taps, clicks, drags and keys never break or unlock the kiosk.
 
-The full acceptance run (10,000 events over 5 minutes) is ``python -m
+The full run before opening day (10,000 events over 5 minutes) is ``python -m
 tests.ui.kiosk.monkey``; this is the same monkey for a few seconds.
 """
 

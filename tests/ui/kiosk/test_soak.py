@@ -3,7 +3,7 @@
 It checks what staff would notice — the exhibit runs unattended, cycles, reports and
 keeps its heartbeat — for 25 s in a subprocess (a second QApplication cannot live in
 the test process). How much memory grows is a measurement, not a test: the soak
-before opening day is ``python tools/kiosk_soak.py --seconds 600``, which prints it.
+before opening day is ``python docs/measurements/kiosk_soak.py --seconds 600``, which prints it.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ Luke Melas-Kyriazi's EfficientNet-PyTorch), the code the weights package was mad
 It is not a dependency of fooling-gui; install it somewhere apart and point at it:
 
     pip install --no-deps --target /tmp/lite-ref efficientnet_lite_pytorch==0.1.0
-    python tools/check_lite0_reference.py /tmp/lite-ref
+    python docs/measurements/check_lite0_reference.py /tmp/lite-ref
 
 Both networks get the same shipped weights and the same inputs: the shipped photos
 (fitted and normalised as fooling-gui does) and random images at several sizes, even

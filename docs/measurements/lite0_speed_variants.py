@@ -4,7 +4,7 @@ Builds the shipped network and variants without each change — plain (batch nor
 NCHW, padding copied into a buffer), channels-last, batch norms folded, both — and
 AlexNet for scale, then times them in alternating rounds on the same 64 images:
 
-    python tools/lite0_speed_variants.py [--rounds 4] [--batch 64]
+    python docs/measurements/lite0_speed_variants.py [--rounds 4] [--batch 64]
 
 Prints the best and the median images per second of each. Timings on a shared machine
 are noisy: compare within one run.

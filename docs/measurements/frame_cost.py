@@ -10,7 +10,7 @@ whose images it carries, both times and its size, then the medians.
 Runs on this checkout or an older one (``PYTHONPATH=<old checkout>``), whose frames were
 ``run.snapshot()`` (every elite image each time), so the two can be compared::
 
-    python tools/frame_cost.py --model alexnet --random-init --encoding cppn --batch 400
+    python docs/measurements/frame_cost.py --model alexnet --random-init --encoding cppn --batch 400
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Runs the real command, ``fooling-gui --kiosk --run-for SECONDS --stats FILE``, in a
 child process (offscreen when there is no display) and summarises its stats file:
 
-    python tools/kiosk_soak.py [--seconds 600] [--config kiosk.toml] [--stats st.json]
+    python docs/measurements/kiosk_soak.py [--seconds 600] [--config kiosk.toml] [--stats st.json]
 
 Resident memory is sampled every 5 seconds; its growth is counted from the end of the
 warm-up (two minutes, or a fifth of a shorter run: the model loaded and the caches

@@ -7,7 +7,7 @@ real window (offscreen) on ``--model`` with random weights, as the weights dialo
 ``evals_per_second_wall`` with ``fooling-gui bench --model M --random-init`` at the
 same settings::
 
-    python tools/window_throughput.py --model alexnet --encoding cppn --crops centre \\
+    python docs/measurements/window_throughput.py --model alexnet --encoding cppn --crops centre \\
         --batch 400 --run-for 60
     fooling-gui bench --model alexnet --random-init --encoding cppn --set crops=centre \\
         --seconds 40

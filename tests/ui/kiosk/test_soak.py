@@ -19,7 +19,7 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
-SOAK_TOOL = Path(__file__).parents[3] / "tools" / "kiosk_soak.py"
+SOAK_TOOL = Path(__file__).parents[3] / "docs" / "measurements" / "kiosk_soak.py"
 
 
 def soak_tool():

@@ -121,8 +121,11 @@ class ChooserPage(Page):
         self.buttons = {}
         shown = classes[:MAX_CLASS_BUTTONS]
         columns = 5 if len(shown) <= 10 else 6
+        # Large type only when every name is that short (the digits), so one short
+        # word among longer ones ("cat") does not stand out.
+        style = "classButton" if all(len(n) <= 3 for _, n in shown) else "classButtonLong"
         for pos, (index, name) in enumerate(shown):
-            b = button(name, "classButton" if len(name) <= 3 else "classButtonLong")
+            b = button(name, style)
             b.clicked.connect(lambda _checked=False, i=index: self.chosen.emit(i))
             self.grid.addWidget(b, pos // columns, pos % columns)
             self.buttons[index] = b

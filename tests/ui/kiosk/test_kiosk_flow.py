@@ -228,3 +228,15 @@ def test_the_kiosk_catches_up_after_a_lost_frame(qtbot, make_kiosk):
 
     qtbot.waitUntil(caught_up, timeout=TIMEOUT)
     assert c.generations_shown >= seen[-1].snapshot.cursor.history_length - 1
+
+
+def test_class_buttons_share_one_type_size_so_a_short_name_does_not_stand_out(qtbot):
+    from fooling_gui.ui.kiosk.pages import ChooserPage
+    from fooling_gui.ui.kiosk.texts import Texts
+
+    page = ChooserPage(Texts("en"))
+    qtbot.addWidget(page)
+    page.set_classes([(1, "goldfish"), (281, "cat"), (291, "lion")])
+    assert {b.objectName() for b in page.buttons.values()} == {"classButtonLong"}
+    page.set_classes([(i, str(i)) for i in range(10)])  # the digits: large type
+    assert {b.objectName() for b in page.buttons.values()} == {"classButton"}

@@ -9,7 +9,6 @@ through ``control.publish`` and return the core's JSON-ready dict.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import numpy as np
 from ..core.attacks.pictures import bar_rows, perturbation_picture
 from ..core.errors import FoolingError
 from ..core.formatting import format_confidence
-from .model_cache import ModelCache, ModelKey
+from .model_cache import ModelKey, TabSession
 
 
 @dataclass(frozen=True)
@@ -138,25 +137,9 @@ def attack_caption(view_label: str, before_p: float, after_name: str, after_p: f
             f"({said}). Raise ε.")
 
 
-class AttackSession:
+class AttackSession(TabSession):
     """The job functions of the Adversarial and Defences tabs; used only by the worker
-    thread.
-
-    Args:
-        load: ``load(name, random_init) -> Classifier`` for a cache of this session's
-            own (tests); ignored when ``models`` is given.
-        device: torch device.
-        models: the model cache shared with the window's other tabs.
-    """
-
-    def __init__(self, load: Callable[[str, bool], object] | None = None, device: str = "cpu",
-                 models: ModelCache | None = None):
-        self.device = device
-        self.models = models or ModelCache(load, device)
-
-    def classifier(self, key: ModelKey):
-        """The model for ``key``, held for this tab until it uses another."""
-        return self.models.use((id(self), "model"), key)
+    thread (arguments: see :class:`.model_cache.TabSession`)."""
 
     def load(self, key: ModelKey) -> AttackModel:
         """A job: load the model."""

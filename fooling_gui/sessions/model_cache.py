@@ -185,3 +185,24 @@ class ModelCache:
             self._entries.pop(key, None)
             del self._unused[key]
             excess -= 1
+
+
+class TabSession:
+    """A tab's session: one model at a time, taken from the cache shared with the
+    window's other tabs.
+
+    Args:
+        load: ``load(name, random_init) -> Classifier`` for a cache of this session's
+            own (tests); ignored when ``models`` is given.
+        device: torch device.
+        models: the model cache shared with the window's other tabs.
+    """
+
+    def __init__(self, load: Callable[[str, bool], Any] | None = None, device: str = "cpu",
+                 models: ModelCache | None = None):
+        self.device = device
+        self.models = models or ModelCache(load, device)
+
+    def classifier(self, key: ModelKey):
+        """The model for ``key``, held for this tab until it uses another."""
+        return self.models.use((id(self), "model"), key)

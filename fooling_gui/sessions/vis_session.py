@@ -11,7 +11,7 @@ return a frozen :class:`ImageAnalysis` whose pictures are ready-to-draw uint8 ar
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +34,7 @@ from ..core.vis import (
     unit_steps,
 )
 from ..core.vis.feature_maps import LayerMaps, colourise, layer_maps, overlay
-from .model_cache import ModelCache, ModelKey
+from .model_cache import ModelKey, TabSession
 
 MAX_LAYERS = 32  # layers shown in one analysis
 MAP_KINDS = ("conv", "pool", "linear")  # layers whose maps read well; activations repeat them
@@ -105,25 +105,9 @@ class ImageAnalysis:
     layers_total: int
 
 
-class VisSession:
-    """The job functions of feature visualisation, used only by the worker thread.
-
-    Args:
-        load: ``load(name, random_init) -> Classifier`` for a cache of this session's
-            own (tests); ignored when ``models`` is given.
-        device: torch device.
-        models: the model cache shared with the window's other tabs.
-    """
-
-    def __init__(self, load: Callable[[str, bool], object] | None = None, device: str = "cpu",
-                 models: ModelCache | None = None):
-        self.device = device
-        self.models = models or ModelCache(load, device)
-
-    # -- the model -----------------------------------------------------------------
-    def classifier(self, key: ModelKey):
-        """The model for ``key``, held for this tab until it uses another."""
-        return self.models.use((id(self), "model"), key)
+class VisSession(TabSession):
+    """The job functions of feature visualisation, used only by the worker thread
+    (arguments: see :class:`.model_cache.TabSession`)."""
 
     def load(self, key: ModelKey) -> VisModel:
         """A job: load the model and find the layers unit visualisation can use."""

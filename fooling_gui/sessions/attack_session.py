@@ -121,7 +121,8 @@ def attack_caption(view_label: str, before_p: float, after_name: str, after_p: f
                    success: bool) -> str:
     """One or two plain sentences: how big the push was and what the network says now."""
     levels = round(max_change * 255)
-    how = (f"Changed each pixel by at most {max_change:.2f} ({levels} of 255 brightness "
+    shown = f"{max_change:.2f}" if max_change >= 0.05 else f"{max_change:.3f}"  # 2/255: 0.008
+    how = (f"Changed each pixel by at most {shown} ({levels} of 255 brightness "
            f"levels)")
     said = f"it said {view_label} at {format_confidence(before_p)}"
     if request.target is not None and success:

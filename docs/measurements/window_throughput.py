@@ -34,7 +34,7 @@ def main() -> int:
     args = p.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-    from fooling_gui.ui.app import make_application
+    from fooling_gui.ui.application import make_application
     from fooling_gui.ui.evolution_view import EvolutionView
     from fooling_gui.ui.latency_probe import LatencyProbe
     from fooling_gui.ui.main_window import MainWindow

@@ -139,25 +139,12 @@ def experiment_problem(folder: Path) -> str | None:
 def check_experiment_destination(out_dir: Path, overwrite: bool) -> Path:
     """The results folder as an absolute path, refused (one sentence) before any work when
     it cannot be written or holds something other than an earlier experiment."""
-    import os
+    from ..core.gallery.replace import check_destination_folder
 
-    from ..core.errors import FoolingError
-    from ..core.files import check_folder_writable
-
-    out = Path(os.path.abspath(Path(out_dir).expanduser()))
-    if out.name in ("", ".", ".."):
-        raise FoolingError(f"{out} cannot be a results folder; name a new folder inside it.")
-    if out.exists() and not out.is_dir():
-        raise FoolingError(f"{out} exists and is a file, not a folder.")
-    if out.is_dir() and any(out.iterdir()):
-        if not overwrite:
-            raise FoolingError(f"{out} already exists and is not empty; choose another "
-                               "folder or replace an earlier experiment's (--force).")
-        problem = experiment_problem(out)
-        if problem:
-            raise FoolingError(f"{out} is not an earlier experiment's folder ({problem}), "
-                               "so it is not replaced; choose another folder.")
-    check_folder_writable(out.parent, f"The results folder {out}")
+    out, _ = check_destination_folder(
+        out_dir, overwrite, what="results", problem=experiment_problem,
+        one_of_ours="an earlier experiment's folder",
+        replace_hint="replace an earlier experiment's (--force)", recover=False)
     return out
 
 

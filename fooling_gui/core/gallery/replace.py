@@ -82,26 +82,38 @@ def check_gallery_destination(out_dir: str | Path, overwrite: bool) -> tuple[Pat
             ``overwrite``, a folder that is not a gallery, the current folder, or a
             place that cannot be written.
     """
+    return check_destination_folder(out_dir, overwrite)
+
+
+def check_destination_folder(out_dir: str | Path, overwrite: bool, *, what: str = "gallery",
+                             problem: Callable[[Path], str | None] = gallery_problem,
+                             one_of_ours: str = "a fooling-gui gallery",
+                             replace_hint: str = "allow replacing a gallery (--force)",
+                             recover: bool = True) -> tuple[Path, list[str]]:
+    """:func:`check_gallery_destination` for any folder of results that is built beside
+    its destination and moved into place: ``problem(folder)`` says why an existing one
+    must not be replaced; ``recover`` tidies an interrupted gallery write first."""
     out = Path(os.path.abspath(Path(out_dir).expanduser()))
     if out.name in ("", ".", ".."):
-        raise FoolingError(f"{out} cannot be a gallery folder; name a new folder inside it.")
+        raise FoolingError(f"{out} cannot be a {what} folder; name a new folder inside it.")
     if _holds_current_folder(out):
         raise FoolingError(f"{out} is the current folder or holds it; choose another "
-                           "gallery folder.")
+                           f"{what} folder.")
     if out.is_symlink():
         raise FoolingError(f"{out} is a link; give the folder it points to, or another one.")
-    notes = recover_interrupted(out)
+    notes = recover_interrupted(out) if recover else []
     if out.exists() and not out.is_dir():
         raise FoolingError(f"{out} exists and is a file, not a folder.")
     if out.is_dir() and _non_empty(out):
         if not overwrite:
             raise FoolingError(f"{out} already exists and is not empty; choose another "
-                               "folder or allow replacing a gallery (--force).")
-        problem = gallery_problem(out)
-        if problem:
-            raise FoolingError(f"{out} is not a fooling-gui gallery ({problem}), so it is "
+                               f"folder or {replace_hint}.")
+        why = problem(out)
+        if why:
+            raise FoolingError(f"{out} is not {one_of_ours} ({why}), so it is "
                                "not replaced; choose another folder.")
-    check_folder_writable(out.parent, f"The gallery {out}")
+    label = "The gallery" if what == "gallery" else f"The {what} folder"
+    check_folder_writable(out.parent, f"{label} {out}")
     return out, notes
 
 

@@ -39,14 +39,6 @@ _UNREACHED = -(1 << 20)
 
 
 @dataclass(frozen=True)
-class Slot:
-    count: int  # links in this slot
-    src: torch.Tensor  # (count,) long: source rows
-    dst: torch.Tensor  # (count,) long: the rows they feed (each at most once)
-    weight: torch.Tensor  # (count, 1) float32
-
-
-@dataclass(frozen=True)
 class Group:
     start: int  # rows [start, stop) share one activation
     stop: int
@@ -55,11 +47,21 @@ class Group:
 
 @dataclass(frozen=True)
 class Level:
-    start: int  # rows [start, stop) share one depth
+    """Rows ``[start, stop)`` share one depth. Their links from hidden rows are
+    ``src → dst`` with ``weight``, ordered by (k-th link of its row, row): ``slots``
+    splits them into runs in which each row appears at most once."""
+
+    start: int
     stop: int
-    input_weights: torch.Tensor  # (stop - start, 4): weights from x, y, d, bias
-    slots: tuple[Slot, ...]  # slot k: every row's k-th link from a hidden row
+    src: torch.Tensor  # (links,) long: source rows (all in earlier levels)
+    dst: torch.Tensor  # (links,) long
+    weight: torch.Tensor  # (links, 1) float32
+    slots: tuple[int, ...]  # where each slot's run of links ends
     groups: tuple[Group, ...]
+
+    @property
+    def links(self) -> int:
+        return self.slots[-1] if self.slots else 0
 
 
 @dataclass(frozen=True)
@@ -68,9 +70,10 @@ class RenderPlan:
 
     n_rows: int
     n_outputs: int
+    input_weights: torch.Tensor  # (n_rows - 4, 4) float32: weights from x, y, d, bias
     levels: tuple[Level, ...]
     output_rows: torch.Tensor  # (B, n_outputs) long: row of each genome's outputs
-    max_slot: int  # most rows one slot gathers
+    max_links: int  # most links into one level
 
     @property
     def batch(self) -> int:
@@ -194,31 +197,30 @@ def build_plan(genomes: Sequence, device: torch.device,
     hd = hr[slot_order]
     new_slot = np.ones(len(hl), dtype=bool)
     new_slot[1:] = (hl[1:] != hl[:-1]) | (rank[1:] != rank[:-1])
-    slot_start = np.flatnonzero(new_slot)
-    slot_stop = np.append(slot_start[1:], len(hl))
+    slot_stop = np.append(np.flatnonzero(new_slot)[1:], len(hl))
 
     def tensor(values, dtype):
         return to_device(values, dtype, device)
 
+    n_levels = int(level_of_row[-1]) + 1 if n_nodes else 0
+    level_ends = np.searchsorted(hl, np.arange(n_levels), side="right")
     src_all = tensor(hs, torch.long)
     dst_all = tensor(hd, torch.long)
     weight_all = tensor(hw[:, None], torch.float32)
-    iw_all = tensor(input_weights, torch.float32)
-    n_levels = int(level_of_row[-1]) + 1 if n_nodes else 0
-    slots_of_level: list[list[Slot]] = [[] for _ in range(n_levels)]
-    for a, b in zip(slot_start.tolist(), slot_stop.tolist()):
-        slots_of_level[int(hl[a])].append(Slot(b - a, src_all[a:b], dst_all[a:b],
-                                                weight_all[a:b]))
-    max_slot = int((slot_stop - slot_start).max()) if len(slot_start) else 0
+    iw_all = tensor(input_weights[N_INPUTS:], torch.float32)
+    max_links = int(np.diff(level_ends, prepend=0).max()) if n_levels else 0
 
     levels, groups = [], []
     for g0, g1 in zip(group_start.tolist(), group_stop.tolist()):
         groups.append(Group(N_INPUTS + g0, N_INPUTS + g1, int(act[g0])))
         if g1 == n_nodes or depth[g1] != depth[g0]:  # the level ends with this group
-            start, stop = groups[0].start, groups[-1].stop
-            levels.append(Level(start, stop, iw_all[start:stop],
-                                tuple(slots_of_level[len(levels)]), tuple(groups)))
+            k = len(levels)
+            a = int(level_ends[k - 1]) if k else 0
+            b = int(level_ends[k])
+            ends = slot_stop[(slot_stop > a) & (slot_stop <= b)] - a
+            levels.append(Level(groups[0].start, groups[-1].stop, src_all[a:b], dst_all[a:b],
+                                weight_all[a:b], tuple(ends.tolist()), tuple(groups)))
             groups = []
     outputs = row_of[:, N_INPUTS:N_INPUTS + n_out]
-    return RenderPlan(N_INPUTS + n_nodes, n_out, tuple(levels), tensor(outputs, torch.long),
-                      max_slot)
+    return RenderPlan(N_INPUTS + n_nodes, n_out, iw_all, tuple(levels),
+                      tensor(outputs, torch.long), max_links)

@@ -102,24 +102,35 @@ def default_budget(device: torch.device) -> int:
 def chunk_rows(plan: RenderPlan, size: tuple[int, int], budget_bytes: int) -> int:
     """How many image rows one pass may hold within ``budget_bytes`` of float32 values
     (at least one)."""
-    per_pixel = 4 * (plan.n_rows + plan.max_slot + plan.batch * plan.n_outputs)
+    per_pixel = 4 * (plan.n_rows + plan.max_links + plan.batch * plan.n_outputs)
     return int(max(1, min(size[0], budget_bytes // (per_pixel * size[1]))))
 
 
 def _evaluate_(values: torch.Tensor, plan: RenderPlan, gather: torch.Tensor) -> None:
     """Fill every node row of ``values`` (rows 0–3 already hold the inputs)."""
+    # Every row's links from the inputs first, for all levels at once (they need
+    # nothing else). Not one (rows, 4) @ (4, pixels) product: a BLAS kernel may sum
+    # in another order for another number of rows, and a genome must render to the
+    # same bits in any batch (elites are scored in one batch and drawn in another).
     x, y, d = values[0:1], values[1:2], values[2:3]
+    w = plan.input_weights
+    rows = torch.mul(w[:, 0:1], x, out=values[N_INPUTS:])
+    rows.addcmul_(w[:, 1:2], y).addcmul_(w[:, 2:3], d).add_(w[:, 3:4])
+    serial = values.device.type == "cpu"
     for level in plan.levels:
-        # Not one (rows, 4) @ (4, pixels) product: a BLAS kernel may sum in another
-        # order for another number of rows, and a genome must render to the same bits
-        # in any batch (elites are scored in one batch and drawn in another).
-        w = level.input_weights
-        block = torch.mul(w[:, 0:1], x, out=values[level.start:level.stop])
-        block.addcmul_(w[:, 1:2], y).addcmul_(w[:, 2:3], d).add_(w[:, 3:4])
-        for slot in level.slots:  # each row gets its k-th hidden link from slot k
-            taken = gather[: slot.count]
-            torch.index_select(values, 0, slot.src, out=taken)
-            values.index_add_(0, slot.dst, taken.mul_(slot.weight))
+        if level.links:
+            taken = gather[: level.links]
+            torch.index_select(values, 0, level.src, out=taken)
+            taken.mul_(level.weight)
+            if serial:
+                # On the CPU index_add_ adds the links one after another in their order,
+                # so one call adds each row's k-th link after its (k-1)-th.
+                values.index_add_(0, level.dst, taken)
+            else:  # on a GPU duplicates add in any order: one slot at a time
+                start = 0
+                for stop in level.slots:
+                    values.index_add_(0, level.dst[start:stop], taken[start:stop])
+                    start = stop
         for group in level.groups:
             _activate_(values[group.start:group.stop], group.activation)
 
@@ -163,7 +174,7 @@ def render_chunks(plan: RenderPlan, size: tuple[int, int], rule: PixelRule,
         n = (r1 - r0) * w
         if values is None or values.shape[1] != n:  # only the last block differs
             values = torch.empty((plan.n_rows, n), dtype=torch.float32, device=device)
-            gather = torch.empty((plan.max_slot, n), dtype=torch.float32, device=device)
+            gather = torch.empty((plan.max_links, n), dtype=torch.float32, device=device)
         _input_rows(values, size, top + r0, top + r1, left, left + w, rule.coordinates,
                     rule.base)
         _evaluate_(values, plan, gather)

@@ -132,6 +132,12 @@ class CppnBatch:
         """Pad ``genomes`` into one batch with room for ``spare_*`` more per row."""
         if isinstance(genomes, CppnPopulation) and not spare_nodes and not spare_conns:
             return genomes.batch  # already arrays (read-only use)
+        # Parents repeat (200 offspring of 10 MNIST elites): pad each genome once.
+        keys = np.fromiter(map(id, genomes), dtype=np.int64, count=len(genomes))
+        unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        if len(unique) < len(keys):
+            distinct = cls.of([genomes[i] for i in first.tolist()], spare_nodes, spare_conns)
+            return distinct.take(inverse.reshape(-1))
         packed = [PackedCppn.of(g) for g in genomes]
         n_out = packed[0].n_outputs
         if any(p.n_outputs != n_out for p in packed):

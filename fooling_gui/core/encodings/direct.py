@@ -101,6 +101,12 @@ def _as_batch(genomes: Sequence[torch.Tensor], device: torch.device) -> torch.Te
     """A fresh ``(B, C, H, W)`` float32 tensor of ``genomes`` on ``device``."""
     if isinstance(genomes, DirectPopulation):
         return genomes.pixels.to(device, torch.float32, copy=True)
+    # Parents repeat (200 offspring of 10 MNIST elites): stack each distinct one once.
+    keys = np.fromiter(map(id, genomes), dtype=np.int64, count=len(genomes))
+    unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    if len(unique) < len(keys):
+        distinct = torch.stack([genomes[i].to(device, torch.float32) for i in first.tolist()])
+        return distinct[to_device(inverse.reshape(-1), torch.long, device)]
     return torch.stack([g.to(device, torch.float32) for g in genomes])
 
 

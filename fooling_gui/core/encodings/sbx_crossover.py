@@ -23,12 +23,20 @@ EQUAL_GENES = ("half", "keep")
 _FLOAT32_EPS = float(torch.finfo(torch.float32).eps)
 
 
-def _betaq(u: torch.Tensor, beta: torch.Tensor, eta: float) -> torch.Tensor:
+def _betaq_(u: torch.Tensor, beta: torch.Tensor, eta: float) -> torch.Tensor:
+    """The spread factor for draws ``u``, computed in ``beta``'s storage.
+
+    Each branch is chosen before the one power is taken: every value goes through the
+    same operations as in the two-branch form, on tensors of the same shape, so the
+    bits are those of computing both branches and picking one (a power costs more
+    than all the rest).
+    """
     power = 1.0 / (eta + 1.0)
-    alpha = 2.0 - beta.pow(-(eta + 1.0))
-    low_branch = (u * alpha).pow(power)
-    high_branch = (1.0 / (2.0 - u * alpha)).pow(power)
-    return torch.where(u <= 1.0 / alpha, low_branch, high_branch)
+    alpha = beta.pow_(-(eta + 1.0)).neg_().add_(2.0)  # 2 - beta^-(eta+1)
+    scaled = u * alpha
+    high_base = torch.rsub(scaled, 2.0).reciprocal_()  # 1 / (2 - u alpha)
+    low = u <= alpha.reciprocal_()
+    return torch.where(low, scaled, high_base, out=alpha).pow_(power)
 
 
 def sbx_pairs(a: torch.Tensor, b: torch.Tensor, eta: float, low: float, high: float,
@@ -43,17 +51,20 @@ def sbx_pairs(a: torch.Tensor, b: torch.Tensor, eta: float, low: float, high: fl
     if equal_genes not in EQUAL_GENES:
         raise ValueError(f"equal_genes must be one of {EQUAL_GENES}, not {equal_genes!r}")
     y1, y2 = torch.minimum(a, b), torch.maximum(a, b)
-    differ = (y2 - y1).abs() > _FLOAT32_EPS
-    diff = torch.where(differ, y2 - y1, torch.ones_like(y1))  # no 0/0 where they agree
+    spread = y2 - y1  # never negative, so its own absolute value
+    differ = spread > _FLOAT32_EPS
+    agree = ~differ
+    diff = spread.masked_fill_(agree, 1.0)  # no 0/0 where they agree
     u = torch.rand(a.shape, generator=generator, device=a.device, dtype=a.dtype)
-    beta1 = 1.0 + 2.0 * (y1 - low) / diff
-    beta2 = 1.0 + 2.0 * (high - y2) / diff
-    c1 = (0.5 * ((y1 + y2) - _betaq(u, beta1, eta) * diff)).clamp_(low, high)
-    c2 = (0.5 * ((y1 + y2) + _betaq(u, beta2, eta) * diff)).clamp_(low, high)
+    beta1 = (y1 - low).mul_(2.0).div_(diff).add_(1.0)
+    beta2 = torch.rsub(y2, high).mul_(2.0).div_(diff).add_(1.0)
+    middle = y1.add_(y2)  # y1 + y2, in y1's storage (y1 is not needed again)
+    c1 = _betaq_(u, beta1, eta).mul_(diff)
+    c1 = torch.rsub(c1, middle).mul_(0.5).clamp_(low, high)
+    c2 = _betaq_(u, beta2, eta).mul_(diff).add_(middle).mul_(0.5).clamp_(low, high)
     swap = torch.rand(a.shape, generator=generator, device=a.device, dtype=a.dtype) < 0.5
-    first, second = torch.where(swap, c1, c2), torch.where(swap, c2, c1)
+    first, second = torch.where(swap, c1, c2), torch.where(swap, c2, c1, out=c2)
     if equal_genes == "half":
-        fill_a = fill_b = torch.full_like(a, 0.5 * (low + high))
-    else:
-        fill_a, fill_b = a, b
-    return torch.where(differ, first, fill_a), torch.where(differ, second, fill_b)
+        half = 0.5 * (low + high)
+        return first.masked_fill_(agree, half), second.masked_fill_(agree, half)
+    return torch.where(differ, first, a, out=first), torch.where(differ, second, b, out=second)

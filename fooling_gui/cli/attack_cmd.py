@@ -79,24 +79,24 @@ def parse_target(text: str | None, class_names: tuple[str, ...]):
     return parse_class(item, class_names)
 
 
-def load_inputs(args: argparse.Namespace, spec):
-    """``(uint8 images (N, H, W, C), true labels or None, names)`` to attack."""
+def load_inputs(args: argparse.Namespace, session, key):
+    """``(uint8 images (N, H, W, C), true labels or None, names)`` to attack: a file or
+    the shipped photos read as the Adversarial tab reads them, or shipped digits."""
     import numpy as np
 
     from ..core.attacks.digits import spread_indices
-    from ..core.attacks.inputs import load_for_model
     from ..core.errors import FoolingError
 
+    spec = session.classifier(key).spec
     if args.image is not None:
-        return load_for_model(args.image, spec)[None], None, [str(args.image)]
+        return session.file(key, args.image).image[None], None, [str(args.image)]
     if args.photos:
-        from ..core.attacks.inputs import fit_to_model
         from ..core.photos import PHOTOS
 
         if spec.channels != 3:
             raise FoolingError(f"The shipped photos are colour pictures for ImageNet models, "
                                f"not for {spec.label}.")
-        return (np.stack([fit_to_model(p.load(), spec) for p in PHOTOS]), None,
+        return (np.stack([session.photo(key, p.key).image for p in PHOTOS]), None,
                 [p.key for p in PHOTOS])
     if spec.channels != 1 or spec.image_size != (28, 28) or spec.n_classes < 10:
         raise FoolingError(f"The shipped digits fit MNIST models only; give {spec.label} "
@@ -111,10 +111,10 @@ def load_inputs(args: argparse.Namespace, spec):
 def run(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from ..core.attacks import fgsm, pgd
     from ..core.attacks.perturbation import check_epsilon
     from ..core.gallery.export import check_destination
-    from .common import load_model_from_args
+    from ..sessions.attack_session import AttackRequest, AttackSession
+    from .common import command_models, model_key
 
     check_epsilon(args.epsilon)
     if args.image is not None and not args.image.is_file():
@@ -123,10 +123,13 @@ def run(args: argparse.Namespace) -> int:
         raise FoolingError(f"No image file at {args.image}.")
     if args.out is not None:
         check_destination(args.out, args.force)
-    classifier = load_model_from_args(args)
+    # The Adversarial tab's session: its model cache, its inputs, its attacks.
+    session = AttackSession(models=command_models(args), ten_crop=args.ten_crop)
+    key = model_key(args)
+    classifier = session.classifier(key)
     spec = classifier.spec
     target = parse_target(args.target, spec.class_names)
-    images, labels, names = load_inputs(args, spec)
+    images, labels, names = load_inputs(args, session, key)
 
     targets = target
     if target in ("next", "all") or isinstance(target, tuple):
@@ -149,12 +152,10 @@ def run(args: argparse.Namespace) -> int:
             labels = np.repeat(start, repeat) if labels is not None else None
             names = [f"{n} → {spec.class_names[t]}" for n, t in
                      zip(np.repeat(np.asarray(names, dtype=object), repeat), targets)]
-    if args.method == "fgsm":
-        result = fgsm(classifier, images, epsilon=args.epsilon, labels=labels, targets=targets)
-    else:
-        result = pgd(classifier, images, epsilon=args.epsilon, labels=labels, targets=targets,
-                     steps=args.steps, step_size=args.step_size,
-                     random_start=args.random_start, seed=args.seed)
+    request = AttackRequest(args.method, args.epsilon, steps=args.steps,
+                            step_size=args.step_size, random_start=args.random_start,
+                            seed=args.seed)
+    result = session.attack_images(None, key, images, request, labels=labels, targets=targets)
     report = attack_report(result, spec, args, names, labels is not None)
     if args.out is not None:
         write_outputs(result, report, args.out)

@@ -42,28 +42,27 @@ def add_parser(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.compare is not None:
         return run_compare(args)
-    from ..core.evolution import EvolutionRun, RunConfig, run_defaults
     from ..core.evolution.benchmark import benchmark
-    from ..core.memory_guard import check_run_memory
+    from ..sessions.run_builder import RunChoices, build_run
     from .common import (
         TIME_BAR,
+        command_models,
         load_model_from_args,
+        model_key,
         progress,
-        resolve_device,
         set_time_progress,
         settings_from_args,
     )
 
     ten_crop, params = settings_from_args(args)
-    classifier = load_model_from_args(args)
-    batch, eval_batch = run_defaults(classifier.spec, args.encoding, ten_crop,
-                                     str(classifier.device))
-    config = RunConfig(model=args.model, encoding=args.encoding, batch=args.batch or batch,
-                       generations=10**9, seed=args.seed, device=resolve_device(args.device),
-                       random_init=args.random_init, ten_crop=ten_crop,
-                       eval_batch=eval_batch, preset=args.preset,
-                       encoding_params=params)
-    check_run_memory(classifier, config)
+    models = command_models(args)
+    # The run the window or `evolve` would build with these settings (--eval-batch is
+    # for --compare: the loop is timed with the model's own forward-pass size).
+    choices = RunChoices(model_key(args), args.encoding, generations=10**9, seed=args.seed,
+                         batch=args.batch, device=models.device, preset=args.preset,
+                         ten_crop=ten_crop, encoding_params=params)
+    config = choices.config(load_model_from_args(args, models).spec)
+    run = build_run(models, config)
     with progress(total=args.seconds, desc="bench", quiet=args.quiet,
                   bar_format=TIME_BAR) as bar:
         def on_progress(phase: str, elapsed: float, expected: float) -> None:
@@ -71,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
             # generation runs past --seconds), so the time left holds.
             set_time_progress(bar, f"bench: {phase}", elapsed, expected)
 
-        result = benchmark(EvolutionRun(config, classifier=classifier), seconds=args.seconds,
+        result = benchmark(run, seconds=args.seconds,
                            split=args.split, on_progress=on_progress)
     if args.json:
         print_json(result.to_dict())
@@ -96,13 +95,18 @@ def run_compare(args: argparse.Namespace) -> int:
     from ..core.errors import FoolingError
     from ..core.evolution import run_defaults
     from ..core.evolution.benchmark import forward_speeds
-    from .common import load_model_from_args, resolve_device
+    from ..sessions import ModelCache
+    from .common import command_models, load_model_from_args
 
     names = [n.strip() for n in args.compare.split(",") if n.strip()]
     if not names:
         raise FoolingError("--compare named no model.")
-    device = resolve_device(args.device)
-    classifiers = [load_model_from_args(args)] + [_load_for_speed(n, device) for n in names]
+    models = command_models(args)
+    device = models.device
+    # The others never download: a model without weights is timed with random ones.
+    others = ModelCache(device=device, spare=len(names))
+    classifiers = ([load_model_from_args(args, models)]
+                   + [_load_for_speed(others, n) for n in names])
     batch = args.batch or 64
     chunks = [args.eval_batch or run_defaults(c.spec, args.encoding, False, device)[1]
               for c in classifiers]
@@ -124,17 +128,17 @@ def run_compare(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load_for_speed(name: str, device: str):
+def _load_for_speed(models, name: str):
     """The model, or its architecture with random weights when its weights are not on
     this computer (speed does not depend on the weights; the label says so)."""
     from ..core.errors import FoolingError
-    from ..core.models import load_model
+    from ..sessions import ModelKey
 
     try:
-        return load_model(name, device=device, allow_download=False)
+        return models.get(ModelKey(name))
     except FoolingError:
         try:
-            return load_model(name, device=device, random_init=True)
+            return models.get(ModelKey(name, True))
         except FoolingError:
             pass
         raise

@@ -98,12 +98,35 @@ def settings_from_args(args: argparse.Namespace) -> tuple[bool, dict]:
     return ten, params
 
 
-def load_model_from_args(args: argparse.Namespace):
-    """The Classifier the model arguments name (errors are FoolingError)."""
-    from ..core.models import load_model
+def command_models(args: argparse.Namespace, device: str | None = None):
+    """The session layer's model cache for a command, on ``device`` (else ``--device``).
 
-    return load_model(args.model, device=resolve_device(args.device),
-                      random_init=args.random_init, ten_crop=getattr(args, "ten_crop", False))
+    Commands get their models as the window's tabs do (:class:`ModelCache`, keyed by
+    :class:`ModelKey`); unlike the window, they download missing ImageNet weights
+    unless ``FOOLING_GUI_OFFLINE`` is set.
+    """
+    from ..sessions import ModelCache
+
+    return ModelCache(device=device or resolve_device(args.device), allow_download=None)
+
+
+def model_key(args: argparse.Namespace):
+    """The :class:`ModelKey` of ``--model`` and ``--random-init``."""
+    from ..sessions import ModelKey
+
+    return ModelKey(args.model, bool(args.random_init))
+
+
+def load_model_from_args(args: argparse.Namespace, models=None):
+    """The Classifier the model arguments name, from ``models`` (a new
+    :func:`command_models` cache by default): ten crops with ``args.ten_crop``.
+
+    Raises:
+        FoolingError: unknown model, missing weights, unusable device.
+    """
+    if models is None:
+        models = command_models(args)
+    return models.view(model_key(args), bool(getattr(args, "ten_crop", False)))
 
 
 def resolve_device(name: str) -> str:

@@ -137,27 +137,22 @@ def run(args: argparse.Namespace) -> int:
 
 def new_run(args: argparse.Namespace):
     """A fresh run from the flags, refused before allocating if it cannot fit in memory."""
-    from ..core.evolution import EvolutionRun, RunConfig, run_defaults
-    from ..core.memory_guard import check_run_memory
-    from .common import load_model_from_args, settings_from_args
+    from ..sessions.run_builder import RunChoices, build_run
+    from .common import command_models, load_model_from_args, model_key, settings_from_args
 
     args.model = args.model or "lenet"
     args.device = args.device or "cpu"
     args.encoding = encoding = args.encoding or "direct"
     ten_crop, params = settings_from_args(args)
-    classifier = load_model_from_args(args)
-    batch, eval_batch = run_defaults(classifier.spec, encoding, ten_crop,
-                                     str(classifier.device))
-    config = RunConfig(
-        model=args.model, encoding=encoding, generations=args.generations,
-        batch=args.batch or batch,
-        classes=parse_classes(args.classes, classifier.spec.class_names),
-        seed=args.seed if args.seed is not None else 0,
-        device=str(classifier.device), random_init=args.random_init,
-        ten_crop=ten_crop, eval_batch=args.eval_batch or eval_batch,
-        preset=args.preset or "paper", encoding_params=params)
-    check_run_memory(classifier, config)
-    return EvolutionRun(config, classifier=classifier)
+    models = command_models(args)
+    spec = load_model_from_args(args, models).spec
+    choices = RunChoices(
+        model_key(args), encoding, generations=args.generations,
+        seed=args.seed if args.seed is not None else 0, batch=args.batch,
+        eval_batch=args.eval_batch, classes=parse_classes(args.classes, spec.class_names),
+        device=models.device, preset=args.preset or "paper", ten_crop=ten_crop,
+        encoding_params=params)
+    return build_run(models, choices.config(spec))
 
 
 def save_results(evo, args: argparse.Namespace, out: Path):

@@ -63,30 +63,25 @@ def add_parser(exp) -> None:
 
 def run_imagenet(args: argparse.Namespace) -> int:
     from ..core.errors import FoolingError
-    from ..core.evolution import EvolutionRun, RunConfig, run_defaults
-    from ..core.memory_guard import check_run_memory
-    from .common import load_model_from_args, resolve_device, settings_from_args
+    from ..sessions.run_builder import RunChoices, build_run
+    from .common import command_models, load_model_from_args, model_key, settings_from_args
     from .evolve_cmd import parse_classes
 
     out = check_experiment_destination(args.out, args.force)  # before minutes of work
     ten_crop, params = settings_from_args(args)
-    classifier = load_model_from_args(args)
-    if classifier.spec.channels != 3 or classifier.spec.n_classes < 100:
+    models = command_models(args)
+    spec = load_model_from_args(args, models).spec
+    if spec.channels != 3 or spec.n_classes < 100:
         raise FoolingError(f"experiment imagenet needs an ImageNet model, not "
-                           f"{classifier.spec.label} (try --model efficientnet_lite0).")
-    batch, eval_batch = run_defaults(classifier.spec, args.encoding, ten_crop,
-                                     str(classifier.device))
-    config = RunConfig(model=args.model, encoding=args.encoding, generations=args.generations,
-                       batch=args.batch or batch,
-                       classes=parse_classes(args.classes, classifier.spec.class_names),
-                       seed=args.seed, device=resolve_device(args.device),
-                       random_init=args.random_init, ten_crop=ten_crop,
-                       eval_batch=args.eval_batch or eval_batch,
-                       preset=args.preset, encoding_params=params)
-    check_run_memory(classifier, config)
-    evo = EvolutionRun(config, classifier=classifier)
+                           f"{spec.label} (try --model efficientnet_lite0).")
+    choices = RunChoices(model_key(args), args.encoding, generations=args.generations,
+                         seed=args.seed, batch=args.batch, eval_batch=args.eval_batch,
+                         classes=parse_classes(args.classes, spec.class_names),
+                         device=models.device, preset=args.preset, ten_crop=ten_crop,
+                         encoding_params=params)
+    evo = build_run(models, choices.config(spec))
     budget = None if args.minutes is None else 60.0 * args.minutes
-    progress = Progress(config.generations, budget, quiet=args.quiet)
+    progress = Progress(evo.config.generations, budget, quiet=args.quiet)
     start = time.monotonic()
     stopped_by = "generations"
     try:

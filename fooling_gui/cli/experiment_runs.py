@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+
 from .common import print_json
-
-
 
 # Settings each experiment takes from its command line (argparse dest names).
 SETTINGS = {
@@ -22,13 +21,16 @@ SETTINGS = {
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..core.attacks.experiments import ExperimentHooks, planned_generations, run_experiment
+    from ..core.attacks.experiments import ExperimentHooks, planned_generations
     from ..core.files import write_json
-    from .common import load_model_from_args, progress
+    from ..sessions.attack_session import AttackSession
+    from .common import command_models, model_key, progress
 
     check_out_path(args.out)  # before minutes of work, not after
-    classifier = load_model_from_args(args)
-    require_mnist(classifier.spec)
+    # The Defences tab's session: the model from the cache, the same experiment runner.
+    session = AttackSession(models=command_models(args), ten_crop=args.ten_crop)
+    key = model_key(args)
+    require_mnist(session.load(key).spec)
     settings = {name: getattr(args, name) for name in SETTINGS[args.experiment]}
     with progress(total=planned_generations(args.experiment, **settings),
                   desc=args.experiment, unit="gen", quiet=args.quiet) as bar:
@@ -53,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
 
         hooks = ExperimentHooks(log=log, on_generation=on_generation,
                                 on_train_step=on_train_step)
-        result = run_experiment(args.experiment, classifier, hooks=hooks, **settings)
+        result = session.experiment(key, args.experiment, settings, hooks)
     if args.out is not None:
         write_json(args.out, result)
     if args.json:

@@ -10,12 +10,12 @@ without one (with a note).
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import sys
 from pathlib import Path
 
 from ..core.errors import FoolingError
+from .common import command_models, resolve_device
 
 
 def check_run_destination(path: Path, gallery: Path) -> Path:
@@ -35,10 +35,8 @@ def resume_run(args: argparse.Namespace, parse_classes):
     """The saved run in ``args.resume``, checked against the other flags, on a usable
     device and within memory; its budget raised to ``args.generations``."""
     from ..core.devices import usable_device
-    from ..core.evolution.checkpoint import read_run_file, restore_run
-    from ..core.memory_guard import check_run_memory
-    from ..core.models import load_model
-    from .common import resolve_device
+    from ..core.evolution.checkpoint import read_run_file
+    from ..sessions import run_builder
 
     saved = read_run_file(args.resume)
     config = saved.config
@@ -51,16 +49,15 @@ def resume_run(args: argparse.Namespace, parse_classes):
             print(f"fooling-gui: note: {saved.path.name} was evolved on {config.device}, which "
                   "this computer cannot use; it continues on the CPU (results may differ in "
                   "the last digits from a continuation on the GPU).", file=sys.stderr)
-    classifier = load_model(config.model, device=device, random_init=config.random_init,
-                            ten_crop=config.ten_crop)
+    models = command_models(args, device)
+    spec = run_builder.run_classifier(models, config).spec
     if args.classes is not None:
-        given = parse_classes(args.classes, classifier.spec.class_names)
-        everything = tuple(range(classifier.spec.n_classes))
+        given = parse_classes(args.classes, spec.class_names)
+        everything = tuple(range(spec.n_classes))
         if (given or everything) != (config.classes or everything):
             raise _conflict(saved.path, "--classes", args.classes,
                             ",".join(map(str, config.classes)) if config.classes else "all")
-    check_run_memory(classifier, dataclasses.replace(config, device=device))
-    run = restore_run(saved, classifier, device)
+    run = run_builder.resume_run(models, saved, device)
     if args.generations > run.generation:
         run.extend(args.generations)
     return run

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from .common import (
     add_model_arguments,
-    load_model_from_args,
+    command_models,
+    model_key,
     non_negative_int,
     parse_class,
     positive_float,
@@ -119,8 +120,8 @@ def run(args: argparse.Namespace) -> int:
     from ..core.errors import FoolingError
     from ..core.formatting import format_confidence
     from ..core.vis.export import save_vis_png, vis_png_text
-    from ..core.vis.optimize import VisResult
-    from ..core.vis.recipes import class_steps, preset, unit_steps
+    from ..core.vis.recipes import preset
+    from ..sessions.vis_session import VisSession
 
     if args.layer is not None and args.channel is None:
         raise FoolingError("--layer needs --channel to say which channel to maximise.")
@@ -131,37 +132,28 @@ def run(args: argparse.Namespace) -> int:
     if not args.out.parent.is_dir():
         raise FoolingError(f"The folder {args.out.parent} does not exist.")
 
-    classifier = load_model_from_args(args)
+    # The Feature visualisation tab's session: its model cache, its runs.
+    session = VisSession(models=command_models(args), ten_crop=args.ten_crop)
+    key = model_key(args)
+    spec = session.classifier(key).spec
     preset_name = args.preset or ("plain" if args.layer is None else "readable")
     config = preset(preset_name, steps=args.steps, lr=args.lr, fourier=args.fourier,
                     decorrelate=args.decorrelate, init=args.init, squash=args.squash,
                     class_objective=args.class_objective, l2=args.l2,
                     blur_every=args.blur_every, blur_sigma=args.blur_sigma, jitter=args.jitter,
                     scales=args.scales, rotate=args.rotate, size=args.size)
-    spec = classifier.spec
     if args.layer is None:
         class_index = parse_class(args.class_, spec.class_names)
-        steps = class_steps(classifier, class_index, config, seed=args.seed,
-                            stop_at=args.stop_at)
+        frames = session.class_run(None, key, class_index, config, args.seed,
+                                   stop_at=args.stop_at)
         desc = f"class {spec.class_names[class_index]}"
     else:
         class_index = None
-        steps = unit_steps(classifier, args.layer, args.channel, config, seed=args.seed,
-                           centre_neuron=args.neuron)
+        frames = session.unit_run(None, key, args.layer, args.channel, config, args.seed,
+                                  centre_neuron=args.neuron)
         desc = f"{args.layer}:{args.channel}"
-
-    start = final = None
     with progress(config.steps, desc, unit="step", quiet=args.quiet) as bar:
-        for state in steps:
-            if start is None:
-                start = state
-            bar.update(state.step - (final.step if final else 0))
-            final = state
-            if state.confidence is not None:
-                bar.set_postfix_str(format_confidence(state.confidence))
-            else:
-                bar.set_postfix_str(f"activation {state.activation:.4g}")
-    result = VisResult(start, final)
+        result = _follow(frames, bar)
     text = vis_png_text(spec, config, args.seed, result, preset=preset_name,
                         class_index=class_index, layer=args.layer, channel=args.channel,
                         centre_neuron=args.neuron)
@@ -188,3 +180,22 @@ def run(args: argparse.Namespace) -> int:
               f"{result.activation_start:.4g} → {result.activation_end:.4g} "
               f"after {result.steps} steps")
     return 0
+
+
+def _follow(frames, bar):
+    """Step a visualisation session's run to its end, moving ``bar``; its VisResult."""
+    from ..core.formatting import format_confidence
+
+    done_steps = 0
+    while True:
+        try:
+            frame = next(frames)
+        except StopIteration as end:
+            return end.value
+        state = frame.state
+        bar.update(state.step - done_steps)
+        done_steps = state.step
+        if state.confidence is not None:
+            bar.set_postfix_str(format_confidence(state.confidence))
+        else:
+            bar.set_postfix_str(f"activation {state.activation:.4g}")

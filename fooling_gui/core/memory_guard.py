@@ -78,8 +78,12 @@ def run_memory(classifier, config) -> RunMemory:
 
 
 def check_run_memory(classifier, config, *, batch_flag: str = "--batch",
-                     classes_flag: str = "--classes") -> RunMemory:
+                     classes_flag: str = "--classes",
+                     crops_flag: str = "--set crops=centre") -> RunMemory:
     """Refuse a run whose estimate exceeds the memory it may use (see :func:`memory_limit`).
+
+    ``batch_flag``, ``classes_flag`` and ``crops_flag`` name the settings to change as
+    the user sets them (a command's flags, the window's controls).
 
     Raises:
         FoolingError: one sentence with the estimate, the limit and how to lower the need.
@@ -92,7 +96,7 @@ def check_run_memory(classifier, config, *, batch_flag: str = "--batch",
     if fits >= 1:
         advice = f"use a smaller {batch_flag} (at most about {fits:,} fits)"
     elif classifier.spec.ten_crop:
-        advice = (f"score the centre crop only (--set crops=centre), evolve fewer classes "
+        advice = (f"score the centre crop only ({crops_flag}), evolve fewer classes "
                   f"({classes_flag}) or use a smaller {batch_flag}")
     else:
         advice = f"evolve fewer classes ({classes_flag}) or use a smaller {batch_flag}"

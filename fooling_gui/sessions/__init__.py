@@ -1,7 +1,12 @@
 """What the worker threads own: the sessions that drive the core for the window's tabs,
-the kiosk and tests. No Qt here, ever (a test imports this package with PySide6 blocked).
+the kiosk, the commands and tests. No Qt here, ever (a test imports this package with
+PySide6 blocked).
 
-* :mod:`.model_cache` — one copy of each model, shared by every tab's worker thread;
+* :mod:`.model_cache` — one copy of each model, shared by every tab's worker thread
+  (a command has a cache of its own);
+* :mod:`.run_builder` — from a model choice and settings to a checked evolution run,
+  for the window, the kiosk and the commands alike; :mod:`.checked_steps` — a run's
+  encoding and model checking for pause and stop between chunks;
 * :mod:`.evolution_session` — the Evolution tab's run, frames and inspector answers;
   :mod:`.paced_session` — the same at an exhibit's pace, for the kiosk;
 * :mod:`.vis_session` — feature visualisation; :mod:`.attack_session` — adversarial
@@ -12,7 +17,7 @@ the kiosk and tests. No Qt here, ever (a test imports this package with PySide6 
 
 Each session's methods run as jobs in one worker thread
 (:class:`~fooling_gui.ui.job_thread.JobRunner`); they return frozen dataclasses the GUI
-draws.
+draws. The commands call the same methods in their own thread, with no job control.
 """
 
 from .model_cache import ModelCache, ModelKey

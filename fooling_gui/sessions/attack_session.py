@@ -56,12 +56,17 @@ class AttackInput:
 @dataclass(frozen=True)
 class AttackRequest:
     """One attack: ``method`` ``"fgsm"`` or ``"pgd"``, the L∞ budget, a target class
-    (``None``: untargeted) and the PGD steps."""
+    (``None``: untargeted; one image's, see :meth:`AttackSession.attack`) and PGD's
+    steps, step size (None: ``2.5 * epsilon / steps``) and random start (drawn with
+    ``seed``)."""
 
     method: str
     epsilon: float
     target: int | None = None
     steps: int = 20
+    step_size: float | None = None
+    random_start: bool = False
+    seed: int = 0
 
 
 @dataclass(frozen=True)
@@ -184,22 +189,61 @@ class AttackSession(TabSession):
                request: AttackRequest) -> AttackView:
         """A job: run FGSM or PGD on one image. PGD reports :class:`AttackProgress`
         and stops within one step when the job is stopped."""
+        result = self.attack_images(control, key, item.image[None], request,
+                                    labels=item.label, targets=request.target)
+        return self.view(result, item, request)
+
+    def attack_images(self, control, key: ModelKey, images: np.ndarray,
+                      request: AttackRequest, labels=None, targets=None):
+        """FGSM or PGD on a batch of images (``fooling-gui attack``; one image for the
+        Adversarial tab). With a job's ``control``, PGD reports :class:`AttackProgress`
+        and stops within one step when the job is stopped.
+
+        Args:
+            images: ``(N, H, W, C)`` uint8 at the model's image size.
+            labels: true classes (a class, one per image, or None: the model's answer).
+            targets: classes to push towards (a class, one per image, or None:
+                untargeted); ``request.target`` is not read here.
+
+        Returns:
+            The core's :class:`~fooling_gui.core.attacks.AttackResult`.
+        """
         from ..core.attacks import fgsm, pgd
 
         classifier = self.classifier(key)
-        images = item.image[None]
         if request.method == "fgsm":
-            result = fgsm(classifier, images, epsilon=request.epsilon, labels=item.label,
-                          targets=request.target)
-        else:
-            def progress(done: int, total: int) -> None:
-                if control is not None:
-                    control.checkpoint()  # raises JobStopped: the newer request wins
-                    control.publish(AttackProgress(done, total))
+            return fgsm(classifier, images, epsilon=request.epsilon, labels=labels,
+                        targets=targets)
 
-            result = pgd(classifier, images, epsilon=request.epsilon, labels=item.label,
-                         targets=request.target, steps=request.steps, progress=progress)
-        return self.view(result, item, request)
+        def progress(done: int, total: int) -> None:
+            control.checkpoint()  # raises JobStopped: the newer request wins
+            control.publish(AttackProgress(done, total))
+
+        return pgd(classifier, images, epsilon=request.epsilon, labels=labels, targets=targets,
+                   steps=request.steps, step_size=request.step_size,
+                   random_start=request.random_start, seed=request.seed,
+                   progress=None if control is None else progress)
+
+    # -- defence experiments --------------------------------------------------------
+    def experiment(self, key: ModelKey, experiment: str, settings: dict, hooks=None) -> dict:
+        """One defence experiment on the model ``key`` names (the Defences tab's job, see
+        :func:`run_experiment_job`, and ``fooling-gui experiment``).
+
+        Args:
+            experiment: ``"retrain"``, ``"smoothing"``, ``"threshold"``, ``"transfer"``
+                or ``"ensemble"``.
+            settings: its keyword arguments (see
+                :func:`~fooling_gui.core.attacks.experiments.run_experiment`).
+            hooks: progress callbacks (an
+                :class:`~fooling_gui.core.attacks.experiments.ExperimentHooks`).
+
+        Returns:
+            The core's JSON-ready result.
+        """
+        from ..core.attacks.experiments import ExperimentHooks, run_experiment
+
+        return run_experiment(experiment, self.classifier(key),
+                              hooks=hooks or ExperimentHooks(), **settings)
 
     @staticmethod
     def view(result, item: AttackInput, request: AttackRequest) -> AttackView:
@@ -223,9 +267,8 @@ def run_experiment_job(control, session: AttackSession, key: ModelKey, experimen
                        settings: dict) -> dict:
     """A job: one defence experiment, publishing :class:`ExperimentProgress`; a stop
     takes effect within one generation or one training step."""
-    from ..core.attacks.experiments import ExperimentHooks, planned_generations, run_experiment
+    from ..core.attacks.experiments import ExperimentHooks, planned_generations
 
-    classifier = session.classifier(key)
     planned = planned_generations(experiment, **settings)
     state = {"generations": 0, "message": "starting…", "step": 0, "total": 0}
 
@@ -251,4 +294,4 @@ def run_experiment_job(control, session: AttackSession, key: ModelKey, experimen
             send()
 
     hooks = ExperimentHooks(log=log, on_generation=on_generation, on_train_step=on_train_step)
-    return run_experiment(experiment, classifier, hooks=hooks, **settings)
+    return session.experiment(key, experiment, settings, hooks)

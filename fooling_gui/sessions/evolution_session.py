@@ -5,7 +5,8 @@ Nothing here imports Qt. Every method is called from jobs that
 :class:`~fooling_gui.ui.job_thread.JobRunner`, so all of them run in the worker
 thread, one at a time; the GUI only ever receives the frozen results defined here.
 Models come from a :class:`~fooling_gui.sessions.model_cache.ModelCache`, shared with
-the window's other tabs.
+the window's other tabs; runs are built by :func:`~.run_builder.build_run`, as the
+commands build theirs.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from ..core.evolution import EvolutionRun, FrameCursor, RunConfig, Snapshot
 from ..core.images import adapt_channels, from_uint8, quantize, to_uint8
 from ..core.models.top_classes import top_classes
 from .model_cache import ModelCache, ModelKey
+from .run_builder import WINDOW_FLAGS, build_run, run_classifier
 from .torch_threads import is_heavy, limit_torch_threads_in_this_thread, worker_torch_threads
 
 MAX_FRAME_GAP_S = 3.0
@@ -123,24 +125,6 @@ class RenderResult:
     image: np.ndarray  # (H, W, C) uint8
 
 
-class _ChunkTimer:
-    """Picks chunk sizes so that one chunk of work takes about ``chunk_seconds``."""
-
-    def __init__(self, chunk_seconds: float):
-        self.chunk_seconds = chunk_seconds
-        self.seconds_per_item: float | None = None
-
-    def chunk(self, n: int) -> int:
-        if self.seconds_per_item is None:
-            return n  # first call: measure on the whole batch
-        return max(1, int(self.chunk_seconds / max(self.seconds_per_item, 1e-9)))
-
-    def record(self, seconds: float, n: int) -> None:
-        per_item = seconds / max(n, 1)
-        self.seconds_per_item = (per_item if self.seconds_per_item is None
-                                 else 0.7 * self.seconds_per_item + 0.3 * per_item)
-
-
 class _OwnJobGate:
     """The run job's checkpoint, active only while that job itself is working.
 
@@ -164,67 +148,6 @@ class _OwnJobGate:
 
     def __exit__(self, *exc) -> None:
         self.active = False
-
-
-class CheckedEncoding:
-    """An encoding whose rendering runs in chunks with a checkpoint between them.
-
-    Rendering is deterministic per genome, so chunks give exactly the images of one
-    call (a test checks that window and command-line runs agree). Mutation stays whole:
-    both encodings draw a batch's random numbers at once (CPPN: 400 offspring in about
-    40 ms), and chunks would draw them in another order.
-    """
-
-    def __init__(self, encoding, checkpoint: Callable[[], None], chunk_seconds: float = 0.05):
-        self._inner = encoding
-        self._checkpoint = checkpoint
-        self._timer = _ChunkTimer(chunk_seconds)
-
-    def __getattr__(self, name: str) -> Any:  # name, channels, mutate, pack, describe, …
-        return getattr(self._inner, name)
-
-    def render(self, genomes, size, window=None):
-        n = len(genomes)
-        chunk = self._timer.chunk(n)
-        start = time.perf_counter()
-        parts = []
-        for i in range(0, n, chunk):
-            if i:
-                self._checkpoint()
-            parts.append(self._inner.render(genomes[i:i + chunk], size, window=window))
-        self._timer.record(time.perf_counter() - start, n)
-        return torch.cat(parts) if len(parts) > 1 else parts[0]
-
-
-class CheckedClassifier:
-    """A classifier that checks for pause and stop between its forward passes.
-
-    It splits a batch exactly where :meth:`Classifier.probabilities` does (chunks of
-    the run's ``eval_batch``), never elsewhere: a network's float results depend on the
-    batch it runs in, so chunks sized by timing would make a run's images depend on the
-    machine's speed. Heavy models get an ``eval_batch`` (see the per-model defaults), so
-    pausing AlexNet on a CPU still takes effect within about half a second.
-    """
-
-    def __init__(self, classifier, checkpoint: Callable[[], None]):
-        self._inner = classifier
-        self._checkpoint = checkpoint
-
-    def __getattr__(self, name: str) -> Any:  # spec, device, module, top_k, …
-        return getattr(self._inner, name)
-
-    def probabilities(self, images: torch.Tensor, batch_size: int | None = None,
-                      cropped: bool = False, normalised: bool = False) -> torch.Tensor:
-        n = images.shape[0]
-        # Images already the crop_window (and perhaps already normalised_ in place).
-        extra = {"cropped": True, "normalised": normalised} if cropped else {}
-        chunk = batch_size or max(n, 1)
-        parts = []
-        for i in range(0, n, chunk):
-            if i:
-                self._checkpoint()
-            parts.append(self._inner.probabilities(images[i:i + chunk], **extra))
-        return torch.cat(parts) if len(parts) > 1 else parts[0]
 
 
 class EvolutionSession:
@@ -273,8 +196,7 @@ class EvolutionSession:
     def run_classifier(self, config: RunConfig):
         """The model as ``config`` scores with it: ten crops or the centre crop (the same
         network, another view of it)."""
-        return self.models.view(ModelKey(config.model, config.random_init),
-                                config.uses_ten_crop)
+        return run_classifier(self.models, config)
 
     def model_info(self, name: str, random_init: bool = False) -> LoadedModel:
         """The model the user chose: held for this session while it is the choice."""
@@ -317,16 +239,10 @@ class EvolutionSession:
         initial, seeded_from, origin = None, "", None
         if seed_cell is not None:
             initial, seeded_from, origin = self._seed_genomes(seed_cell, config, classifier)
-        from ..core.encodings import make_encoding
-
         # Long steps check in between chunks, so pause and stop act within ~0.1 s.
         self._gate.checkpoint = control.checkpoint
-        checked = CheckedClassifier(classifier, self._gate)
-        encoding = make_encoding(config.encoding, classifier.spec.channels,
-                                 classifier.spec.image_size, device=config.device,
-                                 **config.encoding_settings())
-        run = EvolutionRun(config, classifier=checked, initial_genomes=initial,
-                           encoding=CheckedEncoding(encoding, self._gate))
+        run = build_run(self.models, config, initial_genomes=initial, checkpoint=self._gate,
+                        flags=WINDOW_FLAGS)
         if self.run is not None:
             self.previous = (self.run, self.seeded_from, self.origin)
         self.run, self.seeded_from, self.origin = run, seeded_from, origin

@@ -3,7 +3,9 @@
 The window's Evolution, Feature visualisation, Adversarial and Defences tabs (and the
 kiosk) each have their own worker thread; they all ask one :class:`ModelCache` for
 their classifiers, so a model the user chose is loaded once, by whichever thread asks
-first, and the others wait for that load instead of loading a second copy.
+first, and the others wait for that load instead of loading a second copy. The
+commands get their models from a cache of their own, the same way (see
+:func:`fooling_gui.cli.common.command_models`).
 
 Keeping a model: every user (a tab's session, a run) says which model it holds with
 :meth:`ModelCache.use`; a model is kept while any user holds it, and of the models
@@ -57,16 +59,19 @@ class ModelCache:
     """Loaded classifiers by :class:`ModelKey`; thread-safe.
 
     Args:
-        load: ``load(name, random_init) -> Classifier``; the model registry by default
-            (never downloading: the window fetches weights before a model is chosen).
+        load: ``load(name, random_init) -> Classifier``; the model registry by default.
         device: torch device for the models.
         spare: models nobody holds that are still kept, most recently released first.
+        allow_download: the registry's downloads of missing ImageNet weights: False
+            (the window's: it fetches weights in a dialog before a model is chosen);
+            None (the commands'): download unless ``FOOLING_GUI_OFFLINE`` is set.
     """
 
     def __init__(self, load: Callable[[str, bool], Any] | None = None, device: str = "cpu",
-                 spare: int = DEFAULT_SPARE):
+                 spare: int = DEFAULT_SPARE, allow_download: bool | None = False):
         self.device = device
         self.spare = spare
+        self.allow_download = allow_download
         self.loads = 0  # models actually loaded (not found in the cache)
         self._load = load or self._load_from_registry
         self._lock = threading.Lock()  # guards the dictionaries below, never held to load
@@ -78,7 +83,7 @@ class ModelCache:
         from ..core.models import load_model
 
         return load_model(name, device=self.device, random_init=random_init,
-                          allow_download=False)
+                          allow_download=self.allow_download)
 
     # -- getting models ------------------------------------------------------------
     def get(self, key: ModelKey | tuple | str):
@@ -189,20 +194,25 @@ class ModelCache:
 
 class TabSession:
     """A tab's session: one model at a time, taken from the cache shared with the
-    window's other tabs.
+    window's other tabs (or a command's cache).
 
     Args:
         load: ``load(name, random_init) -> Classifier`` for a cache of this session's
             own (tests); ignored when ``models`` is given.
         device: torch device.
         models: the model cache shared with the window's other tabs.
+        ten_crop: ImageNet-sized models score ten crops (``--ten-crop``), not the centre
+            crop (the window's tabs).
     """
 
     def __init__(self, load: Callable[[str, bool], Any] | None = None, device: str = "cpu",
-                 models: ModelCache | None = None):
+                 models: ModelCache | None = None, ten_crop: bool = False):
         self.device = device
         self.models = models or ModelCache(load, device)
+        self.ten_crop = bool(ten_crop)
 
     def classifier(self, key: ModelKey):
-        """The model for ``key``, held for this tab until it uses another."""
-        return self.models.use((id(self), "model"), key)
+        """The model for ``key``, held for this tab until it uses another; scoring ten
+        crops or the centre as this session does (the same network either way)."""
+        base = self.models.use((id(self), "model"), key)
+        return self.models.view(key, self.ten_crop) if self.ten_crop else base

@@ -118,10 +118,11 @@ class VisSession(TabSession):
 
     # -- runs ----------------------------------------------------------------------
     def class_run(self, control, key: ModelKey, class_index: int, config: VisConfig,
-                  seed: int) -> Iterator[VisFrame | None]:
+                  seed: int, stop_at: float | None = None) -> Iterator[VisFrame | None]:
         """A job: class visualisation; yields :class:`VisFrame` s (confidence history),
-        returns the VisResult."""
-        return _watch(control, class_steps(self.classifier(key), class_index, config, seed))
+        returns the VisResult. ``stop_at``: end once the confidence reaches it."""
+        return _watch(control, class_steps(self.classifier(key), class_index, config, seed,
+                                           stop_at=stop_at))
 
     def unit_run(self, control, key: ModelKey, layer: str, channel: int | list[int],
                  config: VisConfig, seed: int,

@@ -1,19 +1,20 @@
 """What the next evolution run will be: the run controls' settings as a RunConfig.
 
 :class:`RunSetup` reads the controls (encoding, batch, seed, preset, crops, encoding
-settings) and the classes picked in the class dialog, adds the chosen model's per-model
-defaults (:func:`~fooling_gui.core.evolution.run_defaults`, as the CLI, the kiosk and
-sweeps take them) and remembers the settings between sessions.
+settings) and the classes picked in the class dialog as
+:class:`~fooling_gui.sessions.run_builder.RunChoices`, which add the chosen model's
+per-model defaults as they do for the commands and the kiosk, and remembers the
+settings between sessions.
 """
 
 from __future__ import annotations
-
-import dataclasses
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from ..core.evolution import RunConfig, run_defaults
+from ..sessions.model_cache import ModelKey
+from ..sessions.run_builder import RunChoices
 from .widgets.class_picker import ClassPicker
 
 OPEN_ENDED = 10**9  # GUI runs go on until stopped
@@ -80,14 +81,11 @@ class RunSetup(QObject):
         while it loads)."""
         c = self._controls
         preset, ten_crop, params = c.run_settings()
-        config = RunConfig(model=key.name if key else "", encoding=c.encoding_name(),
-                           batch=c.batch.value(), generations=OPEN_ENDED, classes=self.classes,
-                           seed=c.seed.value(), random_init=bool(key and key.random_init),
-                           preset=preset, ten_crop=ten_crop, encoding_params=params)
-        if info is None:
-            return config
-        _, eval_batch = run_defaults(info, config.encoding, config.uses_ten_crop, info.device)
-        return dataclasses.replace(config, eval_batch=eval_batch)
+        choices = RunChoices(key or ModelKey(""), c.encoding_name(), generations=OPEN_ENDED,
+                             seed=c.seed.value(), batch=c.batch.value(), classes=self.classes,
+                             device=info.device if info is not None else "cpu",
+                             preset=preset, ten_crop=ten_crop, encoding_params=params)
+        return choices.config(info)
 
     def remember(self) -> None:
         s = self._settings

@@ -6,6 +6,7 @@ import pytest
 from fooling_gui.cli import main, visualize_cmd
 from fooling_gui.core.gallery.png_meta import read_png_text
 from fooling_gui.core.images import from_uint8, load_image
+from fooling_gui.sessions import ModelCache
 
 from ..core.vis.models import sharp_lenet
 
@@ -14,10 +15,12 @@ DIGIT_NAMES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "e
 
 @pytest.fixture
 def lenet(monkeypatch):
-    """The command's model, without depending on shipped weights."""
+    """The command's model, without depending on shipped weights (in the session
+    layer's model cache, where the command takes its model from)."""
     clf = sharp_lenet()
     clf.spec = dataclasses.replace(clf.spec, class_names=DIGIT_NAMES)
-    monkeypatch.setattr(visualize_cmd, "load_model_from_args", lambda args: clf)
+    monkeypatch.setattr(visualize_cmd, "command_models",
+                        lambda args: ModelCache(lambda name, random_init: clf))
     return clf
 
 

@@ -11,7 +11,8 @@ from fooling_gui.core.errors import FoolingError
 from fooling_gui.core.evolution import RunConfig
 from fooling_gui.core.images import adapt_channels
 from fooling_gui.core.models.top_classes import top_classes
-from fooling_gui.sessions.evolution_session import CheckedClassifier, EvolutionSession
+from fooling_gui.sessions.checked_steps import CheckedClassifier
+from fooling_gui.sessions.evolution_session import EvolutionSession
 from fooling_gui.sessions.job_control import JobControl, JobStopped
 
 

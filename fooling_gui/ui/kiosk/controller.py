@@ -19,10 +19,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from ...core.evolution import RunConfig, run_defaults
+from ...core.evolution import RunConfig
 from ...core.gallery.export import slug
 from ...sessions.model_cache import ModelCache, ModelKey
 from ...sessions.paced_session import PacedSession, SavedImage
+from ...sessions.run_builder import RunChoices
 from ..evolution_worker import FINISHED, EvolutionWorker
 from .config import KioskConfig
 from .examples import Example, example_for
@@ -170,20 +171,15 @@ class KioskController(QObject):
 
     def _start_run(self, purpose: str, model: str, info, class_index: int) -> None:
         c = self.config
-        self._run = RunConfig(model=model, encoding=c.encoding, batch=c.batch,
-                              generations=c.max_generations, classes=(class_index,),
-                              seed=self._seed, device=c.device, ten_crop=False,
-                              encoding_params=KIOSK_SETTINGS[c.encoding],
-                              eval_batch=self._eval_batch(info, c.encoding))
+        # The kiosk scores centre crops; eval_batch is the model's, as for every run.
+        self._run = RunChoices(ModelKey(model), c.encoding, generations=c.max_generations,
+                               seed=self._seed, batch=c.batch, classes=(class_index,),
+                               device=c.device, ten_crop=False,
+                               encoding_params=KIOSK_SETTINGS[c.encoding]).config(info)
         self._seed = (self._seed + 1) % 2**31
         self._run_purpose, self._run_info = purpose, info
         self._frame_cursor = None  # the new run's first frame is whole
         self.worker.start(self._run)
-
-    @staticmethod
-    def _eval_batch(info, encoding: str) -> int | None:
-        """Images per forward pass, as every run takes it (the kiosk scores centre crops)."""
-        return run_defaults(info, encoding, False, getattr(info, "device", "cpu"))[1]
 
     def _example(self, model: str, info, class_index: int) -> Example | None:
         self._examples_shown += 1

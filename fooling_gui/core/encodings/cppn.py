@@ -13,7 +13,6 @@ from .base import Encoding
 from .cppn_genome import CppnGenome
 from .cppn_mutation import CppnParams, mutate_cppns, random_genome
 from .cppn_render import PixelRule, render_cppns, render_one_large
-from .serial_ops import serial_on_cpu
 
 
 class CppnEncoding(Encoding):
@@ -55,9 +54,8 @@ class CppnEncoding(Encoding):
         if not genomes:
             shape = window[2:] if window is not None else size
             return torch.empty((0, self.channels, *shape), device=self.device)
-        with serial_on_cpu(self.device):
-            return render_cppns(genomes, size, self.pixel_rule, self.device, window=window,
-                                evaluation=self.params.evaluation, clock=self.clock)
+        return render_cppns(genomes, size, self.pixel_rule, self.device, window=window,
+                            evaluation=self.params.evaluation, clock=self.clock)
 
     @property
     def pixel_rule(self) -> PixelRule:

@@ -100,3 +100,18 @@ def untimed(value):
     if isinstance(value, list):
         return [untimed(v) for v in value]
     return value
+
+
+def test_the_kiosks_example_pictures_load_their_model_through_the_session_cache(
+        cache_loads, tmp_path):
+    """`python -m fooling_gui.ui.kiosk.examples` draws a class's picture with the model
+    the kiosk shows, loaded as the kiosk loads it (the cache, never downloading)."""
+    from fooling_gui.ui.kiosk.examples import main as examples_main
+
+    config = tmp_path / "kiosk.toml"
+    config.write_text('models = ["efficientnet_lite0"]\n'
+                      'classes = { efficientnet_lite0 = [1] }\n', encoding="utf-8")
+    assert examples_main([str(config), "--out", str(tmp_path / "pictures"),
+                          "--steps", "1"]) == 0
+    assert cache_loads == [("efficientnet_lite0", False, False)]
+    assert (tmp_path / "pictures" / "efficientnet_lite0" / "1.png").is_file()

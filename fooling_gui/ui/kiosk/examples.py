@@ -102,10 +102,10 @@ def make_pictures(config_path: str | Path, out: Path | None = None, steps: int |
     """
     from ...core.gallery.png_meta import write_png
     from ...core.images import pil_image
-    from ...core.models import load_model
     from ...core.photos import photo_for_class
     from ...core.vis.recipes import class_steps, preset
     from ...core.vis.optimize import run_to_end
+    from ...sessions import ModelCache
     from .config import load_config
 
     config, problems = load_config(config_path)
@@ -114,8 +114,10 @@ def make_pictures(config_path: str | Path, out: Path | None = None, steps: int |
     folder = Path(out) if out is not None else (config.examples_folder or shipped_folder())
     settings = dict(VIS_SETTINGS) | ({"steps": steps} if steps else {})
     written = []
+    # Through the session layer's cache, as the kiosk itself loads them (never downloading).
+    models = ModelCache(device=config.device, spare=0)
     for model in config.models:
-        classifier = load_model(model, device=config.device, allow_download=False)
+        classifier = models.get(model)
         spec = classifier.spec
         if spec.channels != 3:
             continue

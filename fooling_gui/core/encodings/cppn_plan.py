@@ -121,11 +121,13 @@ def _expressed(batch: CppnBatch, r, s, d) -> np.ndarray:
     """``(B, N)``: the outputs and every slot with a path to one."""
     expr = np.zeros(batch.act.shape, dtype=bool)
     expr[:, N_INPUTS:N_INPUTS + batch.n_outputs] = True
+    flat, width = expr.reshape(-1), expr.shape[1]
+    src_at, dst_at = r * width + s, r * width + d  # 1-D takes: cheaper than 2-D indexing
     while True:
-        hit = expr[r, d] & ~expr[r, s]
+        hit = flat[dst_at] & ~flat[src_at]
         if not hit.any():
             return expr
-        expr[r[hit], s[hit]] = True
+        flat[src_at[hit]] = True
 
 
 def build_plan(genomes: Sequence, device: torch.device,

@@ -50,8 +50,11 @@ def unroll_steps(batch: CppnBatch, settle: np.ndarray, steps: np.ndarray,
     top = int(settle.max()) + 1
     # copy_slot[b, n, k]: the slot of node n's step-k copy (-1: none).
     copy_slot = np.full((b_count, width, top), -1, dtype=np.int64)
-    bits = (partial[:, :, None] >> np.arange(top)[None, None, :]) & 1
-    cb, cn, ck = np.nonzero(bits)
+    # Bits of the few slots that need copies only (most need none): the same order as
+    # np.nonzero over every (genome, slot, step), at a fraction of the cost.
+    pb, pn = np.nonzero(partial)
+    pi, ck = np.nonzero((partial[pb, pn][:, None] >> np.arange(top)[None, :]) & 1)
+    cb, cn = pb[pi], pn[pi]
     per_row = np.bincount(cb, minlength=b_count)
     first_free = batch.n_nodes.astype(np.int64)
     offset = np.arange(len(cb)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
@@ -65,8 +68,9 @@ def unroll_steps(batch: CppnBatch, settle: np.ndarray, steps: np.ndarray,
         return np.where(settled, src, np.where(step <= 0, -1, copy))
 
     # Links of the copies: each link s → n, once per step-k copy of n.
-    link_bits = (partial[r, d][:, None] >> np.arange(top)[None, :]) & 1
-    li, lk = np.nonzero(link_bits)
+    copied = np.flatnonzero(partial[r, d])
+    ci, lk = np.nonzero((partial[r[copied], d[copied]][:, None] >> np.arange(top)[None, :]) & 1)
+    li = copied[ci]
     copy_src = version(r[li], s[li], lk - 1)
     copy_dst = copy_slot[r[li], d[li], lk]
     # Late outputs: their own links now read the sources at step ``steps - 1``.

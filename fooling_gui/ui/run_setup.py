@@ -42,6 +42,7 @@ class RunSetup(QObject):
         self._parent = parent
         self.classes: tuple[int, ...] | None = None  # None: every class
         self._kind: str | None = None  # "mnist" or "imagenet" of the last model
+        self._batch_chosen = False  # the offspring count came from the user's settings
         controls.settings_edited.connect(self._edited)
 
     def restore(self, encoding: str | None = None, seed: int | None = None) -> None:
@@ -50,15 +51,18 @@ class RunSetup(QObject):
         self._controls.set_encoding(encoding or s.get("run/encoding"))
         self._controls.set_seed(s.get("run/seed") if seed is None else seed)
         self._controls.set_batch(s.get("run/batch"))
+        # Nothing remembered: the first model's own default (400 for ImageNet CPPNs).
+        self._batch_chosen = s.stored("run/batch")
 
     def model_loading(self) -> None:
         self.classes = None  # another model's classes
 
     def model_ready(self, info) -> None:
         """A model (LoadedModel) was chosen: its classes, and its batch when the kind of
-        model changed (ImageNet's default differs from MNIST's)."""
+        model changed (ImageNet's default differs from MNIST's) or, for the first model,
+        when the settings remember none."""
         kind = "mnist" if info.channels == 1 else "imagenet"
-        if self._kind is not None and kind != self._kind:
+        if kind != self._kind and (self._kind is not None or not self._batch_chosen):
             encoding = self._controls.encoding_name()
             self._controls.set_batch(run_defaults(info, encoding, False, info.device)[0])
         self._kind = kind

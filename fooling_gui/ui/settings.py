@@ -108,6 +108,12 @@ class Settings:
         value = self._qs.value(key, default)
         return _coerce(value, default)
 
+    def stored(self, key: str) -> bool:
+        """Whether ``key`` holds a value of its own (not just its default)."""
+        if self._unsaved is not None and key in self._unsaved:
+            return True
+        return self._qs.contains(key)
+
     def set(self, key: str, value: Any) -> None:
         if key not in DEFAULTS:
             raise KeyError(f"unknown setting {key!r}")

@@ -31,6 +31,26 @@ def test_the_model_selector_offers_lite0_with_its_weights(window, monkeypatch, t
     assert not view.selection.entry("efficientnet_lite0").weights_missing  # never a download dialog
 
 
+def test_a_first_start_on_imagenet_offers_the_papers_400_offspring(qtbot, window):
+    view = window.evolution
+    view.load_initial(model="efficientnet_lite0", encoding="cppn", seed=0, interactive=False)
+    qtbot.waitUntil(lambda: view.model_info is not None, timeout=TIMEOUT)
+    assert view.controls.batch.value() == 400  # nothing remembered: the model's default
+
+
+def test_a_remembered_offspring_count_is_kept_on_the_first_model(qtbot, settings_path):
+    settings = Settings(settings_path)
+    settings.set("run/batch", 50)
+    settings.sync()
+    w = MainWindow(Settings(settings_path))
+    qtbot.addWidget(w)
+    view = w.evolution
+    view.load_initial(model="efficientnet_lite0", encoding="cppn", seed=0, interactive=False)
+    qtbot.waitUntil(lambda: view.model_info is not None, timeout=TIMEOUT)
+    assert view.controls.batch.value() == 50
+    w.close()
+
+
 def test_a_1000_class_run_fills_the_grid_filters_penguins_and_plots_bands(qtbot, window):
     view = window.evolution
     view.load_initial(model="efficientnet_lite0", encoding="cppn", seed=0, interactive=False)

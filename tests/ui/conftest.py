@@ -45,3 +45,17 @@ def _dangling_qthreads(monkeypatch, qapp):
 def settings_path(tmp_path):
     """An INI file for :class:`fooling_gui.ui.settings.Settings` inside ``tmp_path``."""
     return tmp_path / "settings.ini"
+
+
+@pytest.fixture
+def window(qtbot, settings_path):
+    """The main window, shown at 1400×900 (offscreen) with fresh settings; closed after."""
+    from fooling_gui.ui.main_window import MainWindow
+    from fooling_gui.ui.settings import Settings
+
+    w = MainWindow(Settings(settings_path))
+    qtbot.addWidget(w)
+    w.resize(1400, 900)
+    w.show()
+    yield w
+    w.close()

@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
 from fooling_gui.ui.main_window import MainWindow
 from fooling_gui.ui.settings import Settings
 
 TIMEOUT = 120_000  # ms: a generation of an ImageNet network on a busy 2-core machine
 
-
-@pytest.fixture
-def window(qtbot, settings_path):
-    w = MainWindow(Settings(settings_path))
-    qtbot.addWidget(w)
-    w.resize(1400, 900)
-    w.show()
-    yield w
-    w.close()
 
 
 def test_the_model_selector_offers_lite0_with_its_weights(window, monkeypatch, tmp_path):

@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
 from fooling_gui.sessions.model_cache import ModelKey
-from fooling_gui.ui.main_window import MainWindow
 from fooling_gui.ui.panes import AttackPane, VisualizationPane
-from fooling_gui.ui.settings import Settings
 
 TIMEOUT = 120_000
 
-
-@pytest.fixture
-def window(qtbot, settings_path):
-    w = MainWindow(Settings(settings_path))
-    qtbot.addWidget(w)
-    w.resize(1400, 900)
-    w.show()
-    yield w
-    w.close()
 
 
 def pane(window, kind):

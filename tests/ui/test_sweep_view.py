@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from fooling_gui.core.cluster import sweep_folder as folder
 from fooling_gui.core.evolution.archive import Elite
 from fooling_gui.core.gallery import Provenance, export_gallery
-from fooling_gui.ui.main_window import MainWindow
-from fooling_gui.ui.settings import Settings
 
 
 def make_sweep(root):
@@ -29,13 +26,6 @@ def make_sweep(root):
         "cells": [{"run_id": "lenet-direct-seed0", "model": "lenet", "mean_confidence": 0.915},
                   {"run_id": "lenet-direct-seed0", "model": "other", "mean_confidence": 0.2}]})
 
-
-@pytest.fixture
-def window(qtbot, settings_path):
-    w = MainWindow(Settings(settings_path))
-    qtbot.addWidget(w)
-    yield w
-    w.close()
 
 
 def test_the_window_opens_a_sweep_and_shows_a_runs_images(window, tmp_path):

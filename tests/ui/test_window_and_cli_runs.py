@@ -8,18 +8,9 @@ import dataclasses
 import pytest
 
 from fooling_gui.cli import build_parser, evolve_cmd
-from fooling_gui.ui.main_window import MainWindow
-from fooling_gui.ui.settings import Settings
 
 TIMEOUT = 120_000  # ms: loading a model on a busy 2-core machine
 
-
-@pytest.fixture
-def window(qtbot, settings_path):
-    w = MainWindow(Settings(settings_path))
-    qtbot.addWidget(w)
-    yield w
-    w.close()
 
 
 @pytest.mark.parametrize("model, encoding, window_settings, flags", [

@@ -103,8 +103,8 @@ def make_pictures(config_path: str | Path, out: Path | None = None, steps: int |
     from ...core.gallery.png_meta import write_png
     from ...core.images import pil_image
     from ...core.photos import photo_for_class
-    from ...core.vis.recipes import class_steps, preset
     from ...core.vis.optimize import run_to_end
+    from ...core.vis.recipes import class_steps, preset
     from ...sessions import ModelCache
     from .config import load_config
 

@@ -9,26 +9,21 @@ from PySide6.QtWidgets import QMessageBox, QStyle, QStyleOptionComboBox
 
 from fooling_gui.sessions.evolution_session import EliteDetails, ScoreResult
 from fooling_gui.ui.evolution_worker import RUNNING
-from fooling_gui.ui.main_window import MainWindow
 from fooling_gui.ui.model_catalogue import model_entries
-from fooling_gui.ui.settings import Settings
 from fooling_gui.ui.widgets.inspector import Inspector
 
 TIMEOUT = 60_000
 
 
 @pytest.fixture
-def window(qtbot, settings_path):
-    w = MainWindow(Settings(settings_path))
-    qtbot.addWidget(w)
-    w.resize(1400, 900)
-    w.show()
+def window(window, qtbot):
+    """The shared main window (tests/ui/conftest.py), on LeNet + CPPN, 20 offspring."""
+    w = window
     w.evolution.obtain_weights = lambda name: (True, True)  # "use random weights"
     w.evolution.load_initial(model="lenet", encoding="cppn", seed=0, interactive=False)
     w.evolution.controls.set_batch(20)
     qtbot.waitUntil(lambda: w.evolution.model_info is not None, timeout=TIMEOUT)
-    yield w
-    w.close()
+    return w
 
 
 def running_to(qtbot, view, generation: int) -> None:

@@ -12,22 +12,18 @@ from PySide6.QtCore import Qt
 
 from fooling_gui.core.gallery import read_png_text
 from fooling_gui.ui.evolution_worker import PAUSED, RUNNING, STOPPED
-from fooling_gui.ui.main_window import MainWindow
 from fooling_gui.ui.settings import Settings
 
 TIMEOUT = 60_000  # ms; generous because the test machine may be busy
 
 
 @pytest.fixture
-def window(qtbot, settings_path):
-    w = MainWindow(Settings(settings_path))
-    qtbot.addWidget(w)
-    w.resize(1400, 900)
-    w.show()
+def window(window):
+    """The shared main window (tests/ui/conftest.py), on LeNet + CPPN, 20 offspring."""
+    w = window
     w.evolution.load_initial(model="lenet", encoding="cppn", seed=0, interactive=False)
     w.evolution.controls.set_batch(20)
-    yield w
-    w.close()
+    return w
 
 
 def running_to(qtbot, view, generation: int) -> None:

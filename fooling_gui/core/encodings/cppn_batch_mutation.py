@@ -49,7 +49,7 @@ def _mutate_weights(batch: CppnBatch, params, rng: np.random.Generator) -> None:
     r = params.weight_range
     chosen = (rng.random(batch.weight.shape) < params.weight_rate) & batch.link_mask()
     u = rng.random(batch.weight.shape)
-    step = _deltaq(batch.weight, u, params.weight_eta, -r, r, np.where,
+    step = _deltaq(batch.weight, u, params.weight_eta, -r, r, np,
                    params.mutation_form) * (2 * r)
     batch.weight = np.where(chosen, np.clip(batch.weight + step, -r, r), batch.weight)
 

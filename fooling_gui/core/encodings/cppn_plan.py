@@ -32,8 +32,8 @@ from .cppn_steps import stepped_genome
 from .cppn_steps_arrays import unroll_steps
 
 # Each activation's input scale, folded into the weights feeding it to save a pass:
-# sigmoid 2/(1+e^-p) - 1 == tanh(p/2); linear clamp(p, -3, 3)/3 == clamp(p/3, -1, 1).
-INPUT_SCALE = {"sine": 1.0, "sigmoid": 0.5, "gaussian": 1.0, "linear": 1.0 / 3.0}
+# linear clamp(p, -3, 3)/3 == clamp(p/3, -1, 1).
+INPUT_SCALE = {"sine": 1.0, "sigmoid": 1.0, "gaussian": 1.0, "linear": 1.0 / 3.0}
 _SCALE = np.array([INPUT_SCALE[a] for a in ACTIVATIONS])
 _UNREACHED = -(1 << 20)
 

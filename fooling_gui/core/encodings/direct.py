@@ -23,8 +23,9 @@ from ..errors import FoolingError
 from ..images import PIXEL_LEVELS, quantize_
 from .base import Encoding
 from .colour import COLOUR_SPACES, EIGHT_BIT_SPACES, to_rgb
+from .draws import Draws, draws_for, torch_generator
 from .host_arrays import to_device
-from .polynomial_mutation import MUTATION_FORMS, polynomial_mutation_many_
+from .polynomial_mutation import MUTATION_FORMS, polynomial_mutation_
 from .sbx_crossover import EQUAL_GENES, sbx_pairs
 
 
@@ -110,11 +111,6 @@ def _as_batch(genomes: Sequence[torch.Tensor], device: torch.device) -> torch.Te
     return torch.stack([g.to(device, torch.float32) for g in genomes])
 
 
-def torch_generator(rng: np.random.Generator, device: torch.device) -> torch.Generator:
-    """A torch generator seeded from ``rng``: the run stays reproducible from one numpy seed."""
-    return torch.Generator(device=device).manual_seed(int(rng.integers(2**63 - 1)))
-
-
 class DirectEncoding(Encoding):
     """Genome = float32 tensor ``(channels, H, W)`` in ``[0, 1]``."""
 
@@ -151,17 +147,16 @@ class DirectEncoding(Encoding):
         The whole generation is one tensor, mutated in a few vectorised calls."""
         if not len(parents):
             return DirectPopulation(torch.empty((0, *self.genome_shape), device=self.device))
-        gen = torch_generator(rng, self.device)
+        draws = draws_for(rng, self.device)
         children = _as_batch(parents, self.device)  # a fresh tensor: parents stay intact
         if recombine and self.params.crossover_rate > 0.0 and len(children) > 1:
-            self._crossover_(children, rng, gen)
-        polynomial_mutation_many_([children], self.params.eta, 0.0, 1.0,
-                                  self.params.rate_at(generation), gen,
-                                  self.params.mutation_form)
+            self._crossover_(children, rng, draws)
+        polynomial_mutation_(children, self.params.eta, 0.0, 1.0,
+                             self.params.rate_at(generation), draws, self.params.mutation_form)
         return DirectPopulation(children)
 
     def _crossover_(self, children: torch.Tensor, rng: np.random.Generator,
-                    gen: torch.Generator) -> None:
+                    draws: Draws) -> None:
         """Recombine a ``crossover_rate`` share of the pairs ``(2i, 2i + 1)`` by SBX."""
         n_pairs = len(children) // 2
         chosen = np.flatnonzero(rng.random(n_pairs) < self.params.crossover_rate)
@@ -169,7 +164,7 @@ class DirectEncoding(Encoding):
             return
         first = to_device(2 * chosen, torch.long, children.device)
         c1, c2 = sbx_pairs(children[first], children[first + 1], self.params.eta_crossover,
-                           0.0, 1.0, gen, self.params.crossover_equal_genes)
+                           0.0, 1.0, draws, self.params.crossover_equal_genes)
         children[first], children[first + 1] = c1, c2
 
     def render(self, genomes: Sequence[torch.Tensor], size: tuple[int, int],

@@ -126,7 +126,7 @@ def test_sferes_polynomial_mutation_adds_the_step_then_clips():
     # delta = (2u)^(1/16) - 1 for u < 0.5, 1 - (2(1 - u))^(1/16) otherwise, whatever y is.
     u = np.array([0.25, 0.75, 0.0])
     expected = [0.5 ** (1 / 16) - 1, 1 - 0.5 ** (1 / 16), -1.0]
-    assert _deltaq(np.zeros(3), u, 15.0, 0.0, 1.0, np.where, "sferes") == pytest.approx(expected)
+    assert _deltaq(np.zeros(3), u, 15.0, 0.0, 1.0, np, "sferes") == pytest.approx(expected)
     # On [-10, 10] the step is 20 · delta: from 9.9 a step up always lands on 10 exactly.
     rng = np.random.default_rng(0)
     y = polynomial_mutation_np(np.full(4000, 9.9), 15.0, -10.0, 10.0, 1.0, rng, "sferes")

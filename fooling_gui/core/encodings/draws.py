@@ -14,7 +14,32 @@ import numpy as np
 import torch
 
 
-class HostDraws:
+class _Draws:
+    device: torch.device
+
+    def _gaps(self, m: int, rate: float) -> torch.Tensor:
+        """``m`` geometric gaps (≥ 1) between successes of probability ``rate``."""
+        raise NotImplementedError
+
+    def positions(self, n: int, rate: float) -> torch.Tensor:
+        """Sorted indices in ``[0, n)``, each present independently with probability
+        ``rate``: geometric gaps between successes, so the cost follows ``rate · n``."""
+        if rate <= 0.0 or n == 0:
+            return torch.empty(0, dtype=torch.long, device=self.device)
+        if rate >= 1.0:
+            return torch.arange(n, device=self.device)
+        expected = n * rate
+        chunks, end = [], -1
+        while end < n - 1:
+            gaps = self._gaps(int(expected + 6.0 * math.sqrt(expected) + 16), rate)
+            positions = torch.cumsum(gaps, 0) + end
+            chunks.append(positions)
+            end = int(positions[-1])
+        positions = torch.cat(chunks)
+        return positions[positions < n]
+
+
+class HostDraws(_Draws):
     """Random numbers for CPU tensors, from a numpy generator."""
 
     def __init__(self, rng: np.random.Generator):
@@ -29,25 +54,11 @@ class HostDraws:
         """Fair coins as a bool tensor."""
         return torch.from_numpy(self.rng.integers(0, 2, shape, dtype=np.bool_))
 
-    def positions(self, n: int, rate: float) -> torch.Tensor:
-        """Sorted indices in ``[0, n)``, each present independently with probability
-        ``rate``: geometric gaps between successes, so the cost follows ``rate · n``."""
-        if rate <= 0.0 or n == 0:
-            return torch.empty(0, dtype=torch.long)
-        if rate >= 1.0:
-            return torch.arange(n)
-        expected = n * rate
-        chunks, end = [], -1
-        while end < n - 1:
-            gaps = self.rng.geometric(rate, int(expected + 6.0 * math.sqrt(expected) + 16))
-            positions = np.cumsum(gaps) + end
-            chunks.append(positions)
-            end = int(positions[-1])
-        positions = np.concatenate(chunks)
-        return torch.from_numpy(positions[positions < n])
+    def _gaps(self, m: int, rate: float) -> torch.Tensor:
+        return torch.from_numpy(self.rng.geometric(rate, m))
 
 
-class DeviceDraws:
+class DeviceDraws(_Draws):
     """Random numbers drawn by a torch generator on its own device."""
 
     def __init__(self, generator: torch.Generator):
@@ -60,25 +71,10 @@ class DeviceDraws:
     def coins(self, shape) -> torch.Tensor:
         return self.uniform(shape) < 0.5
 
-    def positions(self, n: int, rate: float) -> torch.Tensor:
-        """As :meth:`HostDraws.positions`, drawn on the device."""
-        if rate <= 0.0 or n == 0:
-            return torch.empty(0, dtype=torch.long, device=self.device)
-        if rate >= 1.0:
-            return torch.arange(n, device=self.device)
-        log_miss = math.log1p(-rate)
-        expected = n * rate
-        chunks, end = [], -1
-        while end < n - 1:
-            m = int(expected + 6.0 * math.sqrt(expected) + 16)
-            u = 1.0 - torch.rand(m, generator=self.generator, device=self.device,
-                                 dtype=torch.float64)
-            gaps = torch.floor(torch.log(u) / log_miss).to(torch.long) + 1  # ≥ 1
-            positions = torch.cumsum(gaps, 0) + end
-            chunks.append(positions)
-            end = int(positions[-1])
-        positions = torch.cat(chunks)
-        return positions[positions < n]
+    def _gaps(self, m: int, rate: float) -> torch.Tensor:
+        u = 1.0 - torch.rand(m, generator=self.generator, device=self.device,
+                             dtype=torch.float64)
+        return torch.floor(torch.log(u) / math.log1p(-rate)).to(torch.long) + 1
 
 
 Draws = HostDraws | DeviceDraws

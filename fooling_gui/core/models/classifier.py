@@ -9,6 +9,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..errors import FoolingError
+from .pooling import with_strided_max_pools
 from .spec import ModelSpec
 
 
@@ -62,7 +63,8 @@ class Classifier:
     def __init__(self, module: nn.Module, spec: ModelSpec, device: str | torch.device = "cpu"):
         self.spec = spec
         self.device = torch.device(device)
-        self.module = module.to(self.device).eval()
+        # Scoring on the CPU pools with strided views (same bits, several times faster).
+        self.module = with_strided_max_pools(module.to(self.device).eval())
         # Gradients are only ever wanted with respect to the input.
         for p in self.module.parameters():
             p.requires_grad_(False)

@@ -10,9 +10,9 @@ may need gradients keeps torch's pool, whose backward sends a tie's gradient to 
 input where ``torch.maximum`` would split it.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: TorchScript reads these annotations.
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 
@@ -41,11 +41,21 @@ class StridedMaxPool2d(nn.MaxPool2d):
     :func:`strided_max_pool2d`."""
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        kernel, stride = _pair(self.kernel_size), _pair(self.stride or self.kernel_size)
-        if (x.device.type == "cpu" and torch.is_inference_mode_enabled() and x.dim() >= 3
-                and x.shape[-2] >= kernel[0] and x.shape[-1] >= kernel[1]):
-            return strided_max_pool2d(x, kernel, stride)
-        return super().forward(x)
+        if not torch.jit.is_scripting() and self._views_apply(x):
+            return self._views(x)
+        return F.max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation,
+                            ceil_mode=self.ceil_mode, return_indices=self.return_indices)
+
+    @torch.jit.unused  # a scripted copy (TorchScript) keeps torch's pool
+    def _views_apply(self, x: torch.Tensor) -> bool:
+        kernel = _pair(self.kernel_size)
+        return (x.device.type == "cpu" and torch.is_inference_mode_enabled() and x.dim() >= 3
+                and x.shape[-2] >= kernel[0] and x.shape[-1] >= kernel[1])
+
+    @torch.jit.unused
+    def _views(self, x: torch.Tensor) -> torch.Tensor:
+        return strided_max_pool2d(x, _pair(self.kernel_size),
+                                  _pair(self.stride or self.kernel_size))
 
 
 def _plain(pool: nn.MaxPool2d) -> bool:

@@ -130,6 +130,12 @@ def _expressed(batch: CppnBatch, r, s, d) -> np.ndarray:
         flat[src_at[hit]] = True
 
 
+def _cut(items: list, counts: np.ndarray) -> list[list]:
+    """``items`` cut into consecutive runs of ``counts`` items."""
+    ends = np.cumsum(counts).tolist()
+    return [items[a:b] for a, b in zip([0] + ends[:-1], ends)]
+
+
 def build_plan(genomes: Sequence, device: torch.device,
                evaluation: str = "feed-forward") -> RenderPlan:
     """Merge ``genomes`` (CppnGenome or PackedCppn, all with the same number of outputs)
@@ -206,23 +212,26 @@ def build_plan(genomes: Sequence, device: torch.device,
 
     n_levels = int(level_of_row[-1]) + 1 if n_nodes else 0
     level_ends = np.searchsorted(hl, np.arange(n_levels), side="right")
-    src_all = tensor(hs, torch.long)
-    dst_all = tensor(hd, torch.long)
-    weight_all = tensor(hw[:, None], torch.float32)
+    sizes = np.diff(level_ends, prepend=0)  # links per level
+    max_links = int(sizes.max()) if n_levels else 0
     iw_all = tensor(input_weights[N_INPUTS:], torch.float32)
-    max_links = int(np.diff(level_ends, prepend=0).max()) if n_levels else 0
-
-    levels, groups = [], []
-    for g0, g1 in zip(group_start.tolist(), group_stop.tolist()):
-        groups.append(Group(N_INPUTS + g0, N_INPUTS + g1, int(act[g0])))
-        if g1 == n_nodes or depth[g1] != depth[g0]:  # the level ends with this group
-            k = len(levels)
-            a = int(level_ends[k - 1]) if k else 0
-            b = int(level_ends[k])
-            ends = slot_stop[(slot_stop > a) & (slot_stop <= b)] - a
-            levels.append(Level(groups[0].start, groups[-1].stop, src_all[a:b], dst_all[a:b],
-                                weight_all[a:b], tuple(ends.tolist()), tuple(groups)))
-            groups = []
+    # Everything per level in a few array calls, then cut into Python lists: the
+    # objects below are all the render loop reads.
+    per_level = sizes.tolist()
+    srcs = tensor(hs, torch.long).split(per_level)
+    dsts = tensor(hd, torch.long).split(per_level)
+    weights = tensor(hw[:, None], torch.float32).split(per_level)
+    slot_stop = slot_stop[slot_stop > 0]  # no hidden links: no slot
+    slot_level = np.searchsorted(level_ends, slot_stop, side="left")
+    slot_ends = _cut((slot_stop - (level_ends - sizes)[slot_level]).tolist(),
+                     np.bincount(slot_level, minlength=n_levels))
+    group_level = level_of_row[group_start]
+    groups = [Group(N_INPUTS + g0, N_INPUTS + g1, a) for g0, g1, a in
+              zip(group_start.tolist(), group_stop.tolist(), act[group_start].tolist())]
+    levels = tuple(Level(g[0].start, g[-1].stop, srcs[k], dsts[k], weights[k], tuple(ends),
+                         tuple(g))
+                   for k, (g, ends) in enumerate(zip(
+                       _cut(groups, np.bincount(group_level, minlength=n_levels)), slot_ends)))
     outputs = row_of[:, N_INPUTS:N_INPUTS + n_out]
-    return RenderPlan(N_INPUTS + n_nodes, n_out, iw_all, tuple(levels),
+    return RenderPlan(N_INPUTS + n_nodes, n_out, iw_all, levels,
                       tensor(outputs, torch.long), max_links)

@@ -57,3 +57,17 @@ def test_pools_the_views_cannot_compute_are_left_alone():
         nn.MaxPool2d(2, ceil_mode=True), nn.MaxPool2d(3, padding=1),
         nn.MaxPool2d(2, dilation=2), nn.MaxPool2d(2, return_indices=True), nn.MaxPool2d(2)))
     assert [type(m) for m in model] == [nn.MaxPool2d] * 4 + [StridedMaxPool2d]
+
+
+def test_alexnet_scores_as_with_torchs_pools(tmp_path, monkeypatch):
+    # AlexNet's three overlapping 3x3 / 2 pools, in the model the paper fooled.
+    from fooling_gui.core.models import load_model
+
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    classifier = load_model("alexnet", random_init=True)
+    assert sum(isinstance(m, StridedMaxPool2d) for m in classifier.module.modules()) == 3
+    crops = torch.rand(3, 3, 224, 224, generator=torch.Generator().manual_seed(1))
+    scored = classifier.probabilities(crops, cropped=True)
+    with torch.no_grad():  # not inference mode: torch's own pools
+        expected = classifier.log_probs(crops, cropped=True).exp()
+    assert torch.equal(_bits(scored), _bits(expected))

@@ -171,8 +171,12 @@ class CppnBatch:
         """Drop the links where ``keep`` is False, keeping the others' order."""
         keep = keep & self.link_mask()
         order = np.argsort(~keep, axis=1, kind="stable")
+        # One set of flat indices for the three arrays (take_along_axis builds its own
+        # fancy index each time).
+        order += np.arange(order.shape[0])[:, None] * order.shape[1]
         for name in ("src", "dst", "weight"):
-            setattr(self, name, np.take_along_axis(getattr(self, name), order, axis=1))
+            values = getattr(self, name)
+            setattr(self, name, values.take(order))
         self.n_conns = keep.sum(axis=1)
 
     def grow(self, nodes: int = 0, conns: int = 0) -> None:

@@ -175,8 +175,7 @@ class CppnBatch:
         # fancy index each time).
         order += np.arange(order.shape[0])[:, None] * order.shape[1]
         for name in ("src", "dst", "weight"):
-            values = getattr(self, name)
-            setattr(self, name, values.take(order))
+            setattr(self, name, getattr(self, name).take(order))
         self.n_conns = keep.sum(axis=1)
 
     def grow(self, nodes: int = 0, conns: int = 0) -> None:

@@ -225,13 +225,13 @@ def build_plan(genomes: Sequence, device: torch.device,
     slot_level = np.searchsorted(level_ends, slot_stop, side="left")
     slot_ends = _cut((slot_stop - (level_ends - sizes)[slot_level]).tolist(),
                      np.bincount(slot_level, minlength=n_levels))
-    group_level = level_of_row[group_start]
     groups = [Group(N_INPUTS + g0, N_INPUTS + g1, a) for g0, g1, a in
               zip(group_start.tolist(), group_stop.tolist(), act[group_start].tolist())]
-    levels = tuple(Level(g[0].start, g[-1].stop, srcs[k], dsts[k], weights[k], tuple(ends),
-                         tuple(g))
-                   for k, (g, ends) in enumerate(zip(
-                       _cut(groups, np.bincount(group_level, minlength=n_levels)), slot_ends)))
+    level_groups = _cut(groups, np.bincount(level_of_row[group_start], minlength=n_levels))
+    levels = []
+    for k, (own, ends) in enumerate(zip(level_groups, slot_ends)):
+        levels.append(Level(own[0].start, own[-1].stop, srcs[k], dsts[k], weights[k],
+                            tuple(ends), tuple(own)))
     outputs = row_of[:, N_INPUTS:N_INPUTS + n_out]
-    return RenderPlan(N_INPUTS + n_nodes, n_out, iw_all, levels,
+    return RenderPlan(N_INPUTS + n_nodes, n_out, iw_all, tuple(levels),
                       tensor(outputs, torch.long), max_links)

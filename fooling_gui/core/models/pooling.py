@@ -76,7 +76,7 @@ def with_strided_max_pools(module: nn.Module) -> nn.Module:
     left as they are)."""
     if isinstance(module, torch.jit.ScriptModule):
         return module
-    for parent in module.modules():
+    for parent in list(module.modules()):  # the tree as it was, before any swap
         for name, child in list(parent.named_children()):
             if isinstance(child, nn.MaxPool2d) and _plain(child):
                 pool = StridedMaxPool2d(child.kernel_size, child.stride, child.padding,

@@ -116,9 +116,13 @@ def chunk_rows(plan: RenderPlan, size: tuple[int, int], budget_bytes: int) -> in
 
 
 def _evaluate_(values: torch.Tensor, plan: RenderPlan, gather: torch.Tensor,
-               width: int) -> None:
+               width: int, by_slot: bool | None = None) -> None:
     """Fill every node row of ``values`` (rows 0–3 already hold the inputs of a block
-    of whole image rows ``width`` pixels wide)."""
+    of whole image rows ``width`` pixels wide).
+
+    ``by_slot``: add a level's links one slot at a time, as on a GPU (None: on any
+    device but the CPU); the same sums in the same order as one serial indexed add.
+    """
     # Every row's links from the inputs first, for all levels at once (they need
     # nothing else). x depends on the column only and y on the row only, so
     # w_x x + bias + w_y y is one broadcast sum over the block from two small tables,
@@ -134,13 +138,14 @@ def _evaluate_(values: torch.Tensor, plan: RenderPlan, gather: torch.Tensor,
     torch.add(along_row[:, None, :], (w[:, 1:2] * y_of_row)[:, :, None],
               out=rows.view(len(w), values.shape[1] // width, width))
     rows.addcmul_(w[:, 2:3], values[2:3])
-    serial = values.device.type == "cpu"
+    if by_slot is None:
+        by_slot = values.device.type != "cpu"
     for level in plan.levels:
         if level.links:
             taken = gather[: level.links]
             torch.index_select(values, 0, level.src, out=taken)
             taken.mul_(level.weight)
-            if serial:
+            if not by_slot:
                 # On the CPU index_add_ adds the links one after another in their order,
                 # so one call adds each row's k-th link after its (k-1)-th.
                 values.index_add_(0, level.dst, taken)

@@ -76,15 +76,19 @@ def _mutate_values(y: torch.Tensor, eta: float, low: float, high: float, draws: 
 
 def polynomial_mutation_(x: torch.Tensor, eta: float, low: float, high: float, rate: float,
                          source: Draws | torch.Generator | np.random.Generator,
-                         form: str = "deb") -> torch.Tensor:
+                         form: str = "deb", masked: bool | None = None) -> torch.Tensor:
     """In-place version of :func:`polynomial_mutation` (``x`` must be contiguous).
 
-    Vectorised over all values at once; only the chosen ones are transformed.
+    Vectorised over all values at once. ``masked``: draw a coin for every value and
+    update under the mask (None: on a CUDA device), or transform only the drawn
+    positions; the same law either way.
     """
     _check(eta, low, high, rate, form)
     draws = as_draws(source)
     flat = x.view(-1)
-    if flat.device.type == "cuda":
+    if masked is None:
+        masked = flat.device.type == "cuda"
+    if masked:
         # One draw per value and a masked update: no value read back to the host (the
         # positions below need their count), so the loop never waits for the GPU.
         chosen = draws.uniform(flat.shape) < rate

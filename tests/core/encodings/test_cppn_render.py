@@ -17,7 +17,8 @@ from fooling_gui.core.encodings import (
     render_cppns,
     render_one_large,
 )
-from fooling_gui.core.encodings.cppn_render import PixelRule
+from fooling_gui.core.encodings.cppn_plan import build_plan
+from fooling_gui.core.encodings.cppn_render import PixelRule, _evaluate_, _input_rows
 from fooling_gui.core.errors import FoolingError
 
 INPUTS = tuple(CppnNode(i, "input", None) for i in range(4))
@@ -99,6 +100,21 @@ def test_pixel_chunking_does_not_change_the_image():
     whole = render_cppns(pop, (40, 40))
     chunked = render_cppns(pop, (40, 40), budget_bytes=20_000)  # one pixel row per chunk
     assert torch.allclose(whole, chunked, atol=1e-5)
+
+
+def test_links_added_one_slot_at_a_time_as_on_a_gpu_give_the_same_bits():
+    # A GPU adds a level's links slot by slot (its indexed add sums duplicates in any
+    # order); each node must still sum its links in the order the CPU does.
+    _, pop = evolved(3, n=24, generations=40)
+    plan = build_plan(pop, torch.device("cpu"), "steps")
+    assert any(len(level.slots) > 1 for level in plan.levels)  # nodes with several links
+    renders = []
+    for by_slot in (False, True):
+        values = torch.empty((plan.n_rows, 32 * 32))
+        _input_rows(values, (32, 32), 0, 32, coordinates="pixel")
+        _evaluate_(values, plan, torch.empty((plan.max_links, 32 * 32)), 32, by_slot=by_slot)
+        renders.append(values)
+    assert torch.equal(renders[0], renders[1])
 
 
 def test_same_genome_looks_alike_at_28_and_256_pixels():

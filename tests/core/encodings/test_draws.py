@@ -4,7 +4,10 @@ import numpy as np
 import torch
 
 from fooling_gui.core.encodings.draws import DeviceDraws, HostDraws
-from fooling_gui.core.encodings.polynomial_mutation import polynomial_mutation
+from fooling_gui.core.encodings.polynomial_mutation import (
+    polynomial_mutation,
+    polynomial_mutation_,
+)
 from fooling_gui.core.encodings.sbx_crossover import sbx_pairs
 
 
@@ -42,3 +45,22 @@ def test_sbx_and_mutation_follow_the_same_law_from_either_source():
     moved = [s[s != 0].numpy() for s in steps]
     np.testing.assert_allclose(np.quantile(moved[0], quantiles), np.quantile(moved[1], quantiles),
                                atol=0.005)
+
+
+def test_the_gpus_masked_mutation_follows_the_law_of_the_cpus_positions():
+    # On a GPU every value draws a coin and the update is masked (nothing is read back
+    # to the host); the same law as mutating drawn positions, and values stay in bounds.
+    x = torch.linspace(0.0, 1.0, 200_000)
+    sparse = polynomial_mutation_(x.clone(), 15.0, 0.0, 1.0, 0.1,
+                                  torch.Generator().manual_seed(4), "sferes", masked=False)
+    masked = polynomial_mutation_(x.clone(), 15.0, 0.0, 1.0, 0.1,
+                                  torch.Generator().manual_seed(4), "sferes", masked=True)
+    assert masked.min() >= 0.0 and masked.max() <= 1.0
+    steps = [(m - x)[m != x].numpy() for m in (sparse, masked)]
+    assert all(abs(len(s) / 200_000 - 0.1) < 0.004 for s in steps)
+    quantiles = [0.05, 0.1, 0.25, 0.75, 0.9, 0.95]
+    np.testing.assert_allclose(np.quantile(steps[0], quantiles), np.quantile(steps[1], quantiles),
+                               atol=0.005)
+    unchanged = polynomial_mutation_(x.clone(), 15.0, 0.0, 1.0, 0.0,
+                                     torch.Generator().manual_seed(4), "sferes", masked=True)
+    assert torch.equal(unchanged, x)

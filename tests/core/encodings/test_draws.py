@@ -10,6 +10,8 @@ from fooling_gui.core.encodings.polynomial_mutation import (
 )
 from fooling_gui.core.encodings.sbx_crossover import sbx_pairs
 
+QUANTILES = [0.05, 0.1, 0.25, 0.75, 0.9, 0.95]
+
 
 def test_host_positions_are_a_bernoulli_sample_of_the_indices():
     positions = HostDraws(np.random.default_rng(0)).positions(200_000, 0.1).numpy()
@@ -31,8 +33,7 @@ def _sbx_relative_positions(source) -> np.ndarray:
 def test_sbx_and_mutation_follow_the_same_law_from_either_source():
     host = _sbx_relative_positions(HostDraws(np.random.default_rng(2)))
     device = _sbx_relative_positions(DeviceDraws(torch.Generator().manual_seed(2)))
-    quantiles = [0.05, 0.1, 0.25, 0.75, 0.9, 0.95]
-    np.testing.assert_allclose(np.quantile(host, quantiles), np.quantile(device, quantiles),
+    np.testing.assert_allclose(np.quantile(host, QUANTILES), np.quantile(device, QUANTILES),
                                atol=0.01)
     assert abs(np.mean(host < 0.5) - 0.5) < 0.01  # children land by either parent alike
 
@@ -43,7 +44,7 @@ def test_sbx_and_mutation_follow_the_same_law_from_either_source():
     shares = [float((s != 0).float().mean()) for s in steps]
     assert all(abs(share - 0.1) < 0.004 for share in shares)
     moved = [s[s != 0].numpy() for s in steps]
-    np.testing.assert_allclose(np.quantile(moved[0], quantiles), np.quantile(moved[1], quantiles),
+    np.testing.assert_allclose(np.quantile(moved[0], QUANTILES), np.quantile(moved[1], QUANTILES),
                                atol=0.005)
 
 
@@ -58,8 +59,7 @@ def test_the_gpus_masked_mutation_follows_the_law_of_the_cpus_positions():
     assert masked.min() >= 0.0 and masked.max() <= 1.0
     steps = [(m - x)[m != x].numpy() for m in (sparse, masked)]
     assert all(abs(len(s) / 200_000 - 0.1) < 0.004 for s in steps)
-    quantiles = [0.05, 0.1, 0.25, 0.75, 0.9, 0.95]
-    np.testing.assert_allclose(np.quantile(steps[0], quantiles), np.quantile(steps[1], quantiles),
+    np.testing.assert_allclose(np.quantile(steps[0], QUANTILES), np.quantile(steps[1], QUANTILES),
                                atol=0.005)
     unchanged = polynomial_mutation_(x.clone(), 15.0, 0.0, 1.0, 0.0,
                                      torch.Generator().manual_seed(4), "sferes", masked=True)
